@@ -1,0 +1,233 @@
+package org.seqrec.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The job's whole configuration, typed and validated in one place. Read from {@code --key value}
+ * arguments; every key is listed in {@link #OPTIONS} and documented in the README. Unknown keys and
+ * out-of-range values stop start-up with a message that names the key and what to fix. Keys starting
+ * with {@value #KAFKA_CLIENT_PREFIX} are passed, without the prefix, to every Kafka client (security
+ * settings, for example).
+ */
+public final class JobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092").withDescription("Kafka brokers to read from and write to.");
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType().defaultValue("seqrec").withDescription("Consumer group of the job's Kafka sources.");
+    public static final ConfigOption<String> INTERACTIONS_TOPIC = ConfigOptions.key("topic.interactions")
+            .stringType().defaultValue("interactions").withDescription("Input: InteractionEvent records keyed by user.");
+    public static final ConfigOption<String> FEATURES_TOPIC = ConfigOptions.key("topic.features")
+            .stringType().defaultValue("sequence-features")
+            .withDescription("Output: a SequenceFeature record for every accepted interaction.");
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("topic.dead-letters")
+            .stringType().defaultValue("dead-letters")
+            .withDescription("Output: a DeadLetter record for every input record that failed to decode or validate.");
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("source.starting-offsets")
+            .stringType().defaultValue("committed")
+            .withDescription("Where a job without state starts reading: 'committed' (the group's offsets, else earliest),"
+                    + " 'earliest' or 'latest'.");
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("source.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the offsets that are latest when the job starts (backfills, tests).");
+    public static final ConfigOption<Integer> MAX_SEQUENCE_LENGTH = ConfigOptions.key("sequence.max-length")
+            .intType().defaultValue(256).withDescription("N: how many most recent interactions are kept per user.");
+    public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("sequence.ttl")
+            .durationType().defaultValue(Duration.ofDays(30))
+            .withDescription("A user's sequence is dropped after this long without a new interaction (processing time).");
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("Bound on how late an event may arrive behind the newest event of its partition.");
+    public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("watermark.idle-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A partition without events for this long stops holding back the watermark.");
+    public static final ConfigOption<String> MIN_EVENT_TIME = ConfigOptions.key("validation.min-event-time")
+            .stringType().defaultValue("1990-01-01T00:00:00Z")
+            .withDescription("Events before this instant (ISO-8601) are dead-lettered as ABSURD_TIMESTAMP.");
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("validation.max-future-skew")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Events this far ahead of the job's clock are dead-lettered as ABSURD_TIMESTAMP.");
+    public static final ConfigOption<Integer> MAX_ID_LENGTH = ConfigOptions.key("validation.max-id-length")
+            .intType().defaultValue(256).withDescription("Longest accepted event, user or item id, in characters.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Checkpoint interval; exactly-once outputs become visible to read_committed readers at each.");
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
+            .stringType().defaultValue("file:///tmp/seqrec/checkpoints")
+            .withDescription("Durable checkpoint storage URI (file://, s3://, ...).");
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
+            .stringType().defaultValue("exactly-once").withDescription("'exactly-once' or 'at-least-once'.");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("sink.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Kafka transaction timeout; must exceed the checkpoint interval plus restart time and stay"
+                    + " below the broker's transaction.max.timeout.ms (15 min by default).");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("sink.transactional-id-prefix")
+            .stringType().defaultValue("seqrec")
+            .withDescription("Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
+
+    /** Every option, in the order the README documents them. */
+    public static final List<ConfigOption<?>> OPTIONS = List.of(
+            BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC, STARTING_OFFSETS,
+            BOUNDED, MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME,
+            MAX_FUTURE_SKEW, MAX_ID_LENGTH, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, DELIVERY_GUARANTEE,
+            TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
+
+    /** The broker's default {@code transaction.max.timeout.ms}. */
+    static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    private final Map<String, String> values;
+
+    private JobConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** Parses {@code --key value} pairs (or {@code --key=value}) and validates them. */
+    public static JobConfig fromArgs(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("Expected --key value, got '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("Option --" + key + " has no value");
+            }
+            values.put(key, value);
+        }
+        return fromMap(values);
+    }
+
+    /** Validates the given settings; keys absent take their defaults. */
+    public static JobConfig fromMap(Map<String, String> settings) {
+        List<String> known = OPTIONS.stream().map(ConfigOption::key).toList();
+        List<String> problems = new ArrayList<>();
+        for (String key : settings.keySet()) {
+            if (!known.contains(key) && !key.startsWith(KAFKA_CLIENT_PREFIX)) {
+                problems.add("unknown option '" + key + "' (known: " + String.join(", ", known)
+                        + ", or " + KAFKA_CLIENT_PREFIX + "<kafka client property>)");
+            }
+        }
+        JobConfig config = new JobConfig(settings);
+        if (problems.isEmpty()) {
+            config.validate(problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        return config;
+    }
+
+    /** A copy with some settings replaced. */
+    public JobConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(values);
+        merged.putAll(overrides);
+        return fromMap(merged);
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return Configuration.fromMap(values).get(option);
+    }
+
+    public Map<String, String> values() {
+        return values;
+    }
+
+    public Instant minEventTime() {
+        return Instant.parse(get(MIN_EVENT_TIME));
+    }
+
+    public DeliveryGuarantee deliveryGuarantee() {
+        return get(DELIVERY_GUARANTEE).equals("at-least-once")
+                ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
+    }
+
+    /** Settings for every Kafka client: bootstrap servers plus all {@code kafka.client.*} pass-through keys. */
+    public Properties kafkaClientProperties() {
+        Properties properties = new Properties();
+        values.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_CLIENT_PREFIX)) {
+                properties.setProperty(key.substring(KAFKA_CLIENT_PREFIX.length()), value);
+            }
+        });
+        properties.setProperty("bootstrap.servers", get(BOOTSTRAP_SERVERS));
+        return properties;
+    }
+
+    private void validate(List<String> problems) {
+        for (ConfigOption<?> option : OPTIONS) {
+            try {
+                get(option);
+            } catch (RuntimeException e) {
+                problems.add(option.key() + ": cannot read '" + values.get(option.key()) + "' ("
+                        + e.getMessage() + "); " + option.description());
+                return;
+            }
+        }
+        requirePositive(problems, MAX_SEQUENCE_LENGTH, get(MAX_SEQUENCE_LENGTH));
+        requirePositive(problems, MAX_ID_LENGTH, get(MAX_ID_LENGTH));
+        requirePositive(problems, STATE_TTL, get(STATE_TTL).toMillis());
+        requirePositive(problems, CHECKPOINT_INTERVAL, get(CHECKPOINT_INTERVAL).toMillis());
+        requirePositive(problems, IDLE_TIMEOUT, get(IDLE_TIMEOUT).toMillis());
+        if (get(MAX_OUT_OF_ORDERNESS).isNegative()) {
+            problems.add(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
+        }
+        if (get(BOOTSTRAP_SERVERS).isBlank()) {
+            problems.add(BOOTSTRAP_SERVERS.key() + " must name at least one broker (host:port)");
+        }
+        if (!List.of("committed", "earliest", "latest").contains(get(STARTING_OFFSETS))) {
+            problems.add(STARTING_OFFSETS.key() + " must be 'committed', 'earliest' or 'latest', not '"
+                    + get(STARTING_OFFSETS) + "'");
+        }
+        if (!List.of("exactly-once", "at-least-once").contains(get(DELIVERY_GUARANTEE))) {
+            problems.add(DELIVERY_GUARANTEE.key() + " must be 'exactly-once' or 'at-least-once', not '"
+                    + get(DELIVERY_GUARANTEE) + "'");
+        }
+        try {
+            minEventTime();
+        } catch (DateTimeParseException e) {
+            problems.add(MIN_EVENT_TIME.key() + " must be an ISO-8601 instant such as 1990-01-01T00:00:00Z, not '"
+                    + get(MIN_EVENT_TIME) + "'");
+        }
+        Duration timeout = get(TRANSACTION_TIMEOUT);
+        if (timeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) > 0) {
+            problems.add(TRANSACTION_TIMEOUT.key() + " is " + timeout + ", above the broker's default maximum of 15 min:"
+                    + " lower it, or raise transaction.max.timeout.ms on the brokers and this check's limit with it");
+        }
+        if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
+            problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()
+                    + " (" + get(CHECKPOINT_INTERVAL) + "), or transactions expire before they commit");
+        }
+    }
+
+    private static void requirePositive(List<String> problems, ConfigOption<?> option, long value) {
+        if (value <= 0) {
+            problems.add(option.key() + " must be positive, got " + value);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.seqrec.job.sequence;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.seqrec.job.ingest.Interaction;
+
+/**
+ * Keeps each user's last N interactions, ordered by event time, and emits the sequence after every
+ * interaction it accepts. Duplicates (an event id already kept) and events older than a full
+ * sequence's oldest entry leave the state untouched and are only counted. Users with no interaction
+ * for the TTL lose their state.
+ *
+ * <p>Metrics: {@code sequence.accepted}, {@code sequence.outOfOrder} (accepted, inserted before
+ * newer entries), {@code sequence.duplicates}, {@code sequence.tooOld}.
+ */
+public final class SequenceUpdater extends KeyedProcessFunction<String, Interaction, SequenceUpdate> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** One packed value per user; see {@link PackedSequence}. */
+    static ValueStateDescriptor<byte[]> sequenceDescriptor(Duration ttl) {
+        ValueStateDescriptor<byte[]> descriptor =
+                new ValueStateDescriptor<>("sequence", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        return descriptor;
+    }
+
+    private final int maxLength;
+    private final Duration ttl;
+
+    private transient ValueState<byte[]> sequenceState;
+    private transient Counter accepted;
+    private transient Counter outOfOrder;
+    private transient Counter duplicates;
+    private transient Counter tooOld;
+
+    public SequenceUpdater(int maxLength, Duration ttl) {
+        this.maxLength = maxLength;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        sequenceState = getRuntimeContext().getState(sequenceDescriptor(ttl));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("sequence");
+        accepted = metrics.counter("accepted");
+        outOfOrder = metrics.counter("outOfOrder");
+        duplicates = metrics.counter("duplicates");
+        tooOld = metrics.counter("tooOld");
+    }
+
+    @Override
+    public void processElement(Interaction event, Context ctx, Collector<SequenceUpdate> out) throws Exception {
+        PackedSequence sequence = PackedSequence.decode(sequenceState.value());
+        PackedSequence.Outcome outcome = sequence.add(event, maxLength);
+        switch (outcome) {
+            case DUPLICATE -> duplicates.inc();
+            case TOO_OLD -> tooOld.inc();
+            case APPENDED, INSERTED_OUT_OF_ORDER -> {
+                if (outcome == PackedSequence.Outcome.INSERTED_OUT_OF_ORDER) {
+                    outOfOrder.inc();
+                }
+                accepted.inc();
+                byte[] packed = sequence.encode();
+                sequenceState.update(packed);
+                out.collect(new SequenceUpdate(event.userId, event.eventId, event.eventTime, packed));
+            }
+        }
+    }
+}

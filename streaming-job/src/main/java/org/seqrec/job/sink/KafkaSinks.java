@@ -1,0 +1,64 @@
+package org.seqrec.job.sink;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.seqrec.avro.DeadLetter;
+import org.seqrec.avro.SequenceFeature;
+import org.seqrec.job.JobConfig;
+import org.seqrec.job.ingest.DeadLetterRecord;
+import org.seqrec.job.sequence.SequenceUpdate;
+
+/** The job's Kafka outputs: transactional (exactly-once) unless configured otherwise. */
+public final class KafkaSinks {
+
+    private KafkaSinks() {}
+
+    public static KafkaSink<SequenceUpdate> features(JobConfig config) {
+        return build(config, "features", new AvroRecordSerializer<>(config.get(JobConfig.FEATURES_TOPIC),
+                SequenceFeature.class, new AvroRecordSerializer.Mapping<SequenceUpdate, SequenceFeature>() {
+                    @Override
+                    public byte[] key(SequenceUpdate update) {
+                        return AvroRecordSerializer.utf8(update.userId);
+                    }
+
+                    @Override
+                    public SequenceFeature value(SequenceUpdate update) {
+                        return update.toFeature();
+                    }
+                }));
+    }
+
+    /** Dead letters keep the input's key, so they land on partitions the way the input did. */
+    public static KafkaSink<DeadLetterRecord> deadLetters(JobConfig config) {
+        return build(config, "dead-letters", new AvroRecordSerializer<>(config.get(JobConfig.DEAD_LETTER_TOPIC),
+                DeadLetter.class, new AvroRecordSerializer.Mapping<DeadLetterRecord, DeadLetter>() {
+                    @Override
+                    public byte[] key(DeadLetterRecord record) {
+                        return record.rawKey;
+                    }
+
+                    @Override
+                    public DeadLetter value(DeadLetterRecord record) {
+                        return record.toAvro();
+                    }
+                }));
+    }
+
+    static <T> KafkaSink<T> build(JobConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
+        DeliveryGuarantee guarantee = config.deliveryGuarantee();
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(config.kafkaClientProperties())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(guarantee)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        String.valueOf(config.get(JobConfig.TRANSACTION_TIMEOUT).toMillis()))
+                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(config.get(JobConfig.TRANSACTIONAL_ID_PREFIX) + "-" + name);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,260 @@
+package org.seqrec.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode, run as a child JVM through Kafka's own entry
+ * points ({@code kafka.tools.StorageTool format}, then {@code kafka.Kafka}) on 127.0.0.1 with free
+ * ports. It needs the {@code kafka_2.13} jar and its dependencies on this JVM's classpath; the child
+ * inherits that classpath through the {@code CLASSPATH} environment variable so its command line stays
+ * short.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dir;
+    private final Process process;
+    private final String bootstrapServers;
+    private final Thread shutdownHook;
+
+    private KafkaBroker(Path dir, Process process, String bootstrapServers) {
+        this.dir = dir;
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+        this.shutdownHook = new Thread(process::destroyForcibly, "kafka-broker-reaper");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Formats storage in a fresh temporary directory and starts the broker; returns once it answers
+     * an admin request.
+     *
+     * @throws IllegalStateException if the broker cannot start, with the end of its log
+     */
+    public static KafkaBroker start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("seqrec-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a directory for the Kafka broker", e);
+        }
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Path config = dir.resolve("server.properties");
+        Path log = dir.resolve("broker.log");
+        writeConfig(config, dir.resolve("data"), brokerPort, controllerPort);
+
+        run(List.of("kafka.tools.StorageTool", "format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString(), "--ignore-formatted"), dir.resolve("format.log"), Duration.ofSeconds(60));
+
+        Process process = launch(List.of("kafka.Kafka", config.toString()), log);
+        String bootstrap = "127.0.0.1:" + brokerPort;
+        KafkaBroker broker = new KafkaBroker(dir, process, bootstrap);
+        try {
+            broker.awaitReady(log);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        LOG.info("Kafka broker ready at {} (data in {})", bootstrap, dir);
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Creates the topics (idempotently) with the given partition count. */
+    public void createTopics(int partitions, String... topics) {
+        try (Admin admin = admin()) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            for (String topic : topics) {
+                newTopics.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            admin.createTopics(newTopics).values().forEach((topic, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + topic, e.getCause());
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("Cannot create topic " + topic, e);
+                }
+            });
+        }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Stops the broker (SIGTERM, then SIGKILL after 30 s) and deletes its data. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                LOG.warn("Kafka broker did not stop within 30 s; killing it");
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or ran; nothing left to remove.
+        }
+        deleteRecursively(dir);
+    }
+
+    private void awaitReady(Path log) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
+                        + " during start-up. End of its log (" + log + "):\n" + tail(log));
+            }
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+                sleep(200);
+            }
+        }
+        throw new IllegalStateException("Kafka broker did not answer within " + START_TIMEOUT.toSeconds()
+                + " s (last error: " + last + "). End of its log (" + log + "):\n" + tail(log));
+    }
+
+    private static void writeConfig(Path config, Path data, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", data.toString());
+        // One node: internal topics cannot be replicated.
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "4");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "4");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("num.partitions", "2");
+        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(out, "seqrec local single-node KRaft broker");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + config, e);
+        }
+    }
+
+    private static Process launch(List<String> mainAndArgs, Path log) {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xms128m", "-Xmx512m",
+                "-XX:+UseG1GC", "-Djava.awt.headless=true"));
+        command.addAll(mainAndArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start a JVM for " + mainAndArgs.get(0), e);
+        }
+    }
+
+    private static void run(List<String> mainAndArgs, Path log, Duration timeout) {
+        Process process = launch(mainAndArgs, log);
+        try {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(mainAndArgs.get(0) + " did not finish in " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running " + mainAndArgs.get(0), e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(mainAndArgs.get(0) + " failed with exit code " + process.exitValue()
+                    + " (is kafka_2.13 on the classpath?):\n" + tail(log));
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", root, e.getMessage());
+        }
+    }
+}
