@@ -27,7 +27,7 @@ class Config:
     max_history: int = 256  # N: longest history the model is trained for (and serves)
     dropout: float = 0.1
     # training
-    epochs: int = 6
+    epochs: int = 4
     batch_size: int = 32  # windows per optimiser step
     lr: float = 2e-3
     weight_decay: float = 0.01

@@ -12,8 +12,8 @@ items do when serving.
 
 Windows: a sequence longer than the model's window is cut into windows of W = N + 1
 events (N history events for the last one) with stride W // 2. Each position is a target in
-exactly one window, the one in which it has the most context (at least W - W // 2 - 1
-earlier events, or all of them near the start of the sequence).
+exactly one window, the first in which it has at least W - W // 2 earlier events (or all of
+them, near the start of the sequence).
 """
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def serving_batch(data: MovieLens, cfg: Config, batch_size: int = 32, candidates
 
 
 @torch.no_grad()
-def inference_ms(model: Ranker, batch: tuple[torch.Tensor, ...], repeats: int = 10) -> float:
+def inference_ms(model: Ranker, batch: tuple[torch.Tensor, ...], repeats: int = 20) -> float:
     """Median wall time of one PyTorch forward pass over the serving batch, in milliseconds."""
     model.eval()
     for _ in range(2):
@@ -109,7 +109,7 @@ def comparison_markdown(runs: dict[str, list[dict[str, Any]]], cfg: Config, data
             f"| {mean_std([statistics.mean(r['epoch_seconds']) for r in rs], '{:.1f}')} "
             f"| {mean_std([r['inference_ms'] for r in rs], '{:.1f}')} |")
     lines += ["", "Inference: one PyTorch forward pass (eager, CPU) over a fixed batch of 32 real users' "
-              f"latest ≤ {cfg.max_history} events with 20 candidates each, median of 10.", "",
+              f"latest ≤ {cfg.max_history} events with 20 candidates each, median of 20.", "",
               "## Per action", "",
               "| architecture | " + " | ".join(f"{a} NE | {a} AUC" for a in actions) + " |",
               "| --- |" + " --- | --- |" * len(actions)]
