@@ -18,9 +18,9 @@ from typing import Any
 import torch
 
 from .config import ARCHITECTURES, Config
-from .data import DEFAULT_DATA_DIR, load_movielens
+from .data import DEFAULT_DATA_DIR, MovieLens, load_movielens
 from .export import export
-from .report import comparison_markdown, inference_ms, model_card, serving_batch
+from .report import comparison_markdown, inference_ms, machine, model_card, serving_batch
 from .runs import RUNS_DIR, reuse_or_train, train_and_save
 from .train import evaluate, load_checkpoint
 
@@ -76,11 +76,29 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
-    start = time.perf_counter()
     data = load_movielens(args.data, args.eval_fraction)
-    runs: dict[str, list[dict[str, Any]]] = {arch: [] for arch in ARCHITECTURES}
+    if args.from_results:
+        results = json.loads(args.from_results.read_text())
+    else:
+        results = run_comparison(args, data)
+    text = comparison_markdown(results["runs"], Config.from_dict(results["config"]), data, results["seeds"],
+                               results["command"], results["minutes"], results["machine"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    log(f"wrote {args.out}")
+
+
+def run_comparison(args: argparse.Namespace, data: MovieLens) -> dict[str, Any]:
+    """Train every architecture for every seed; raw results also go to runs/compare-results.json."""
+    start = time.perf_counter()
+    results: dict[str, Any] = {
+        "command": command_line(), "seeds": args.seeds, "minutes": 0.0, "machine": machine(args.threads),
+        "config": config_from(args, "attn_mvp", data.num_items, args.seeds[0]).to_dict(),
+        "runs": {arch: [] for arch in ARCHITECTURES},
+    }
+    saved = args.runs / "compare-results.json"
     for seed in args.seeds:
-        for arch in ARCHITECTURES:
+        for arch in ARCHITECTURES:  # interleaved by seed, so background load falls on all three alike
             cfg = config_from(args, arch, data.num_items, seed)
             log(f"[seed {seed}] {arch}")
             model, ckpt = load_checkpoint(train_and_save(cfg, data, args.runs, log))
@@ -88,13 +106,12 @@ def cmd_compare(args: argparse.Namespace) -> None:
             m = ckpt["metrics"]["overall"]
             log(f"[seed {seed}] {arch}: BCE {m['bce']:.4f} NE {m['ne']:.4f} AUC {m['auc']:.4f}, "
                 f"{statistics.mean(ckpt['epoch_seconds']):.1f} s/epoch, {ms:.1f} ms/batch")
-            runs[arch].append({"metrics": ckpt["metrics"], "epoch_seconds": ckpt["epoch_seconds"], "inference_ms": ms})
-    minutes = (time.perf_counter() - start) / 60
-    text = comparison_markdown(runs, config_from(args, "attn_mvp", data.num_items, args.seeds[0]), data,
-                               args.seeds, command_line(), minutes)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
-    log(f"wrote {args.out} ({minutes:.1f} min)")
+            results["runs"][arch].append({"seed": seed, "metrics": ckpt["metrics"],
+                                          "epoch_seconds": ckpt["epoch_seconds"], "inference_ms": ms})
+            results["minutes"] = (time.perf_counter() - start) / 60
+            saved.write_text(json.dumps(results, indent=1))
+    log(f"compared in {results['minutes']:.1f} min; raw results in {saved}")
+    return results
 
 
 def cmd_release(args: argparse.Namespace) -> None:
@@ -138,6 +155,7 @@ def main() -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--runs", type=Path, default=RUNS_DIR)
     p.add_argument("--out", type=Path, default=REPORT_PATH)
+    p.add_argument("--from-results", type=Path, help="only render the report from a saved compare-results.json")
     add_config_flags(p)
     p.set_defaults(func=cmd_compare)
 

@@ -13,7 +13,6 @@ from .config import ARCHITECTURES, Config
 from .data import MovieLens
 from .export import model_version, split_description
 from .ranker import Ranker
-from .train import Log
 
 PAPER = {"attn_lfa": {"loss": -0.29, "time": -23.0}, "attn_mvp": {"loss": -0.80, "time": -12.0}}
 TITLES = {"interleaved": "Interleaved (HSTU-style)", "attn_lfa": "AttnLFA", "attn_mvp": "AttnMVP"}
@@ -51,12 +50,13 @@ def inference_ms(model: Ranker, batch: tuple[torch.Tensor, ...], repeats: int = 
     return statistics.median(times)
 
 
-def mean_std(values: list[float], fmt: str = "{:.4f}") -> str:
+def mean_std(values: list[float], fmt: str = "{:.4f}", signed: bool = False) -> str:
     spread = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f"{fmt.format(statistics.mean(values))} ± {fmt.format(spread)}"
+    mean = fmt.replace("{:", "{:+") if signed else fmt
+    return f"{mean.format(statistics.mean(values))} ± {fmt.format(spread)}"
 
 
-def machine() -> str:
+def machine(threads: int) -> str:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -65,11 +65,11 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, torch {torch.__version__}, {torch.get_num_threads()} threads"
+    return f"{cpu}, {platform.python_implementation()} {platform.python_version()}, torch {torch.__version__}, {threads} threads"
 
 
 def comparison_markdown(runs: dict[str, list[dict[str, Any]]], cfg: Config, data: MovieLens, seeds: list[int],
-                        command: str, total_minutes: float) -> str:
+                        command: str, total_minutes: float, machine_name: str) -> str:
     """runs: architecture -> one record per seed with 'metrics', 'epoch_seconds', 'inference_ms'."""
     actions = cfg.action_names
     n_eval = runs[ARCHITECTURES[0]][0]["metrics"]["events"]
@@ -88,8 +88,9 @@ def comparison_markdown(runs: dict[str, list[dict[str, Any]]], cfg: Config, data
         f"- Budget (identical for all): d = {cfg.d_model}, {cfg.n_layers} layers, {cfg.n_heads} heads, "
         f"N = {cfg.max_history}, {cfg.epochs} epochs, batch {cfg.batch_size} windows, AdamW lr {cfg.lr}, "
         f"dropout {cfg.dropout}; seeds {', '.join(map(str, seeds))}.",
-        f"- Machine: {machine()}; the whole run took {total_minutes:.1f} min. Times are from this run, "
-        "runs interleaved by seed so that background load falls on all three alike.",
+        f"- Machine: {machine_name}; the whole run took {total_minutes:.1f} min. Times are from this run on a machine "
+        "shared with other builds, so they carry noise; runs are interleaved by seed so that background load "
+        "falls on all three alike.",
         "- Metrics: BCE in nats per event and action; NE = BCE / entropy of the evaluation base rate "
         "(1.0 = no better than always predicting the base rate; lower is better); AUC per action; "
         "overall BCE = mean over actions, overall NE = sum of BCE / sum of entropies, overall AUC = mean AUC.",
@@ -126,14 +127,61 @@ def comparison_markdown(runs: dict[str, list[dict[str, Any]]], cfg: Config, data
               "Relative to the interleaved baseline (mean over seeds; negative is better):", "",
               "| architecture | eval loss (ours) | eval loss (paper) | training time (ours) | training time (paper) |",
               "| --- | --- | --- | --- | --- |"]
-    ref_loss = statistics.mean(r["metrics"]["overall"]["bce"] for r in runs["interleaved"])
-    ref_time = statistics.mean(statistics.mean(r["epoch_seconds"]) for r in runs["interleaved"])
-    for arch in ("attn_lfa", "attn_mvp"):
-        loss = statistics.mean(r["metrics"]["overall"]["bce"] for r in runs[arch])
-        secs = statistics.mean(statistics.mean(r["epoch_seconds"]) for r in runs[arch])
-        lines.append(f"| {TITLES[arch]} | {100 * (loss / ref_loss - 1):+.2f}% | {PAPER[arch]['loss']:+.2f}% "
-                     f"| {100 * (secs / ref_time - 1):+.0f}% | {PAPER[arch]['time']:+.0f}% |")
-    return "\n".join(lines) + "\n"
+    changes = {arch: paired_changes(runs, arch) for arch in ("attn_lfa", "attn_mvp")}
+    for arch, (loss, secs) in changes.items():
+        lines.append(f"| {TITLES[arch]} | {mean_std(loss, '{:.2f}', signed=True)}% | {PAPER[arch]['loss']:+.2f}% "
+                     f"| {mean_std(secs, '{:.0f}', signed=True)}% | {PAPER[arch]['time']:+.0f}% |")
+    lines += ["", "Changes are paired by seed (each seed's model against the interleaved model of the same "
+              "seed), mean ± standard deviation.", ""]
+    return "\n".join(lines + discussion(changes, cfg, data)) + "\n"
+
+
+def paired_changes(runs: dict[str, list[dict[str, Any]]], arch: str) -> tuple[list[float], list[float]]:
+    """Per seed, % change of eval loss and of training time per epoch against interleaved."""
+    loss, secs = [], []
+    for r, ref in zip(runs[arch], runs["interleaved"]):
+        loss.append(100 * (r["metrics"]["overall"]["bce"] / ref["metrics"]["overall"]["bce"] - 1))
+        secs.append(100 * (statistics.mean(r["epoch_seconds"]) / statistics.mean(ref["epoch_seconds"]) - 1))
+    return loss, secs
+
+
+def discussion(changes: dict[str, tuple[list[float], list[float]]], cfg: Config, data: MovieLens) -> list[str]:
+    """Why our numbers differ from the paper's, worded from the measured changes."""
+    lfa_time, mvp_time = (statistics.mean(changes[a][1]) for a in ("attn_lfa", "attn_mvp"))
+    faster = "AttnLFA" if lfa_time < mvp_time else "AttnMVP"
+    lines = [
+        "## Why ours differs from the paper",
+        "",
+        f"**Training time.** Per epoch AttnLFA took {lfa_time:+.0f}% and AttnMVP {mvp_time:+.0f}% against the "
+        "interleaved baseline, a far larger saving than the paper's -23% and -12%. Our baseline is a plain dense "
+        f"transformer on {cfg.threads} CPU threads: it runs over 2N + C tokens instead of N + C, so its attention "
+        "matrices are four times and its projections and MLPs twice as large, and at "
+        f"d = {cfg.d_model} those are nearly all of the work. The paper timed production-size models on GPUs, "
+        "where embedding tables, feature processing, communication and fixed kernel costs, which sequence length "
+        "does not change, take a large share of each step, and where HSTU's fused jagged attention makes the "
+        f"interleaved sequence comparatively cheap. {faster} is the faster of our two, "
+        + ("as in the paper: AttnLFA adds one pooling layer to an item-only stack, while AttnMVP adds an action "
+           "projection to every layer." if faster == "AttnLFA" else
+           "unlike the paper; at this size the per-layer action projection of AttnMVP costs less than AttnLFA's "
+           "extra pooling layer with its own masks."),
+        "",
+        "**Eval loss.** "
+        + " ".join(
+            f"{TITLES[a]} changes the loss by {statistics.mean(loss):+.2f}% (seed spread "
+            f"{statistics.stdev(loss) if len(loss) > 1 else 0.0:.2f}%; paper {PAPER[a]['loss']:+.2f}%), "
+            + ("beyond" if len(loss) > 1 and abs(statistics.mean(loss)) > statistics.stdev(loss) else "within")
+            + " the seed-to-seed spread."
+            for a, (loss, _) in changes.items())
+        + f" The data set is small ({sum(u.split for u in data.users)} training events from {len(data.users)} "
+        f"users, {cfg.epochs} epochs at d = {cfg.d_model}), so effects of a few tenths of a percent are about "
+        "the size of the noise between seeds, whereas the paper trains on industrial data at a much larger "
+        "scale; only the direction and rough size are comparable. All three models see exactly the same "
+        "information for each prediction (items up to t, actions before t); they differ only in how the "
+        "action history enters the item states. "
+        "Finally, our architectures are a reconstruction from the paper's abstract and Meta's HSTU code "
+        "(DESIGN.md §6), not the paper's implementation.",
+    ]
+    return lines
 
 
 def model_card(checkpoints: dict[str, dict[str, Any]], data: MovieLens, command: str) -> str:

@@ -20,6 +20,7 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 METADATA_KEYS = {"architecture", "model_version", "contract_version", "action_names", "unknown_action_index",
                  "ranking_weights", "max_history", "item_vocab", "item_padding_index", "item_unknown_index",
                  "training_data", "training_date", "metrics", "hyperparameters", "split"}
+CASE_KEYS = {"user_id", "history", "candidate_item_ids", "item_ids", "action_ids", "candidate_ids", "action_probs"}
 INPUTS = {"item_ids": (TensorProto.INT64, ["B", "N"]), "action_ids": (TensorProto.INT64, ["B", "N"]),
           "history_mask": (TensorProto.BOOL, ["B", "N"]), "candidate_ids": (TensorProto.INT64, ["B", "C"])}
 
@@ -60,10 +61,12 @@ def check_contract(proto: onnx.ModelProto, data: MovieLens, architecture: str) -
 
 def check_parity_file(parity: dict[str, Any], meta: dict[str, str], data: MovieLens) -> None:
     """Every case is a real history whose tensors are exactly the encoded raw ids and actions."""
+    assert set(parity) == {"architecture", "model_version", "tolerance", "cases"}
     assert parity["architecture"] == meta["architecture"] and parity["model_version"] == meta["model_version"]
     assert parity["tolerance"] == PARITY_TOLERANCE
     max_history = int(meta["max_history"])
     for case in parity["cases"]:
+        assert set(case) == CASE_KEYS
         history = case["history"]
         assert 1 <= len(history) <= max_history
         assert case["item_ids"] == data.encode([e["item_id"] for e in history])
