@@ -176,6 +176,9 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("num.partitions", "2");
+        // Replayed history carries its original event times as record timestamps (MovieLens: 1996-2018);
+        // time-based retention would delete it within a minute of writing.
+        p.setProperty("log.retention.ms", "-1");
         try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(out, "seqrec local single-node KRaft broker");
         } catch (IOException e) {

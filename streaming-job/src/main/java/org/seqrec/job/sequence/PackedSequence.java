@@ -99,10 +99,11 @@ public final class PackedSequence {
         eventIdHashes[at] = idHash;
         itemIds[at] = event.itemId;
         size++;
+        Outcome outcome = at == size - 1 ? Outcome.APPENDED : Outcome.INSERTED_OUT_OF_ORDER;
         if (size > maxLength) {
             dropOldest(size - maxLength);
         }
-        return at == size - 1 ? Outcome.APPENDED : Outcome.INSERTED_OUT_OF_ORDER;
+        return outcome;
     }
 
     /** The entries, oldest first, as the feature record carries them. */

@@ -1,0 +1,36 @@
+package org.seqrec.testing;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+/** A MiniCluster with the RocksDB state backend, two slots, and an in-memory metric reporter. */
+public final class FlinkCluster {
+
+    private FlinkCluster() {}
+
+    public static MiniClusterExtension withReporter(InMemoryReporter reporter) {
+        Configuration config = new Configuration();
+        config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));
+        reporter.addToConfiguration(config);
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setConfiguration(config)
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
+    }
+
+    /** Sum of a counter over all subtasks of a finished job, e.g. {@code sequence.duplicates}. */
+    public static long counter(InMemoryReporter metrics, JobExecutionResult result, String name) {
+        return metrics.getMetricsByIdentifiers(result.getJobID()).entrySet().stream()
+                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
+                .mapToLong(e -> ((Counter) e.getValue()).getCount()).sum();
+    }
+}
