@@ -1,0 +1,193 @@
+package org.seqrec.local;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.seqrec.avro.DeadLetter;
+import org.seqrec.avro.InteractionEvent;
+import org.seqrec.avro.SequenceEntry;
+import org.seqrec.avro.SequenceFeature;
+import org.seqrec.job.JobConfig;
+import org.seqrec.job.SequenceJob;
+import org.seqrec.schemas.AvroCodec;
+import org.seqrec.schemas.DecodeException;
+
+/**
+ * The whole system on one machine: a real Kafka broker (child process), the job on a local Flink
+ * MiniCluster with RocksDB state and the web UI, a replay of MovieLens, and a live view of what comes
+ * out. Runs until the replay is fully processed (or Ctrl-C), then shuts everything down.
+ *
+ * <p>Options: {@code --speed-up} (event-time compression, default 1e7), {@code --max-rate} (events/s,
+ * default 3000), {@code --limit} (replay only the first N events), {@code --web-port} (default 8081),
+ * {@code --bad-records} (malformed records injected to show the dead-letter path, default 5), and any
+ * job option ({@code --sequence.max-length 128}, ...).
+ */
+public final class LocalRunner {
+
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicLong features = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> own = new HashMap<>(Map.of("speed-up", "1e7", "max-rate", "3000", "limit", "-1",
+                "web-port", "8081", "bad-records", "5", "data", MovieLens.DEFAULT_DIR.toString()));
+        Map<String, String> jobArgs = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String key = args[i].replaceFirst("^--", "");
+            (own.containsKey(key) ? own : jobArgs).put(key, args[i + 1]);
+        }
+        new LocalRunner().run(own, jobArgs);
+    }
+
+    private void run(Map<String, String> own, Map<String, String> jobArgs) throws Exception {
+        List<InteractionEvent> events = MovieLens.events(Path.of(own.get("data")));
+        int limit = Integer.parseInt(own.get("limit"));
+        if (limit >= 0 && limit < events.size()) {
+            events = events.subList(0, limit);
+        }
+        Map<String, String> titles = MovieLens.titles(Path.of(own.get("data")));
+
+        say("Starting a Kafka broker (KRaft, child process) ...");
+        KafkaBroker broker = KafkaBroker.start();
+        CountDownLatch done = new CountDownLatch(1);
+        JobClient[] job = new JobClient[1];
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            say("Shutting down: job, then broker ...");
+            if (job[0] != null) {
+                job[0].cancel().exceptionally(e -> null).join();
+            }
+            broker.close();
+            done.countDown();
+        }, "local-runner-stop"));
+
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
+                "checkpoint.interval", "2s",
+                "source.starting-offsets", "earliest"));
+        settings.putAll(jobArgs);
+        JobConfig config = JobConfig.fromMap(settings);
+        broker.createTopics(2, config.get(JobConfig.INTERACTIONS_TOPIC), config.get(JobConfig.FEATURES_TOPIC),
+                config.get(JobConfig.DEAD_LETTER_TOPIC));
+
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, Integer.parseInt(own.get("web-port")));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        env.setParallelism(2);
+        SequenceJob.fromConfig(config).build(env);
+        job[0] = env.executeAsync("seqrec: local demo");
+        say("Job " + job[0].getJobID() + " running; Flink web UI at http://localhost:" + own.get("web-port"));
+
+        Thread watcher = new Thread(() -> watch(config, titles), "output-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+
+        int bad = Integer.parseInt(own.get("bad-records"));
+        injectBadRecords(config, bad);
+        say(String.format("Replaying %,d MovieLens events (speed-up %s, at most %s events/s) plus %d malformed records",
+                events.size(), own.get("speed-up"), own.get("max-rate"), bad));
+        long started = System.nanoTime();
+        try (ReplayProducer replay = new ReplayProducer(config.kafkaClientProperties(),
+                config.get(JobConfig.INTERACTIONS_TOPIC), Double.parseDouble(own.get("speed-up")),
+                Double.parseDouble(own.get("max-rate")))) {
+            AtomicLong lastReport = new AtomicLong(System.nanoTime());
+            replay.replay(events, sent -> {
+                long now = System.nanoTime();
+                if (now - lastReport.get() > 1_000_000_000L) {
+                    lastReport.set(now);
+                    double seconds = (now - started) / 1e9;
+                    say(String.format("progress: %,d events in (%,.0f/s), %,d feature records out, %d dead letters",
+                            sent, sent / seconds, features.get(), deadLetters.get()));
+                }
+                if (stopping.get()) {
+                    throw new IllegalStateException("stopped");
+                }
+            });
+        }
+        long expectedOut = events.size();
+        while (!stopping.get() && (features.get() < expectedOut || deadLetters.get() < bad)) {
+            Thread.sleep(500);
+        }
+        say(String.format("Done: %,d events replayed, %,d feature records and %d dead letters committed in %.0f s.",
+                events.size(), features.get(), deadLetters.get(), (System.nanoTime() - started) / 1e9));
+        System.exit(0);
+    }
+
+    private static void injectBadRecords(JobConfig config, int count) {
+        Properties props = config.kafkaClientProperties();
+        try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(config.get(JobConfig.INTERACTIONS_TOPIC),
+                        ("bad-" + i).getBytes(StandardCharsets.UTF_8),
+                        ("not an event #" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    /** Follows the output topics (read_committed) and shows a sample of what the job writes. */
+    private void watch(JobConfig config, Map<String, String> titles) {
+        Properties props = config.kafkaClientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "local-runner-watch");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
+        AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
+        String featureTopic = config.get(JobConfig.FEATURES_TOPIC);
+        long lastShown = 0;
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(featureTopic, config.get(JobConfig.DEAD_LETTER_TOPIC)));
+            while (!stopping.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        if (record.topic().equals(featureTopic)) {
+                            features.incrementAndGet();
+                            if (System.nanoTime() - lastShown > 3_000_000_000L) {
+                                lastShown = System.nanoTime();
+                                show(featureCodec.decode(record.value()), titles);
+                            }
+                        } else {
+                            deadLetters.incrementAndGet();
+                            DeadLetter letter = deadLetterCodec.decode(record.value());
+                            say("dead letter: " + letter.getErrorKind() + " at " + letter.getSourceTopic() + "/"
+                                    + letter.getSourcePartition() + "@" + letter.getSourceOffset() + ": "
+                                    + letter.getMessage());
+                        }
+                    } catch (DecodeException e) {
+                        say("unreadable output record: " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void show(SequenceFeature feature, Map<String, String> titles) {
+        List<SequenceEntry> entries = feature.getEntries();
+        String recent = entries.subList(Math.max(0, entries.size() - 4), entries.size()).stream()
+                .map(e -> titles.getOrDefault(e.getItemId(), "movie " + e.getItemId()) + " [" + e.getAction() + "]")
+                .collect(Collectors.joining(", "));
+        say(String.format("user %s now has %d events; most recent: %s", feature.getUserId(), entries.size(), recent));
+    }
+
+    private static void say(String line) {
+        System.out.println("[seqrec] " + line);
+    }
+}

@@ -1,0 +1,45 @@
+package org.seqrec.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.seqrec.avro.Action;
+import org.seqrec.avro.InteractionEvent;
+
+class MovieLensTest {
+
+    private static final List<InteractionEvent> EVENTS = MovieLens.events(MovieLens.DEFAULT_DIR_FROM_MODULE);
+
+    @Test
+    void shouldTurnEveryRatingAndTagIntoOneEventWithAUniqueId() {
+        assertThat(EVENTS.stream().filter(e -> e.getAction() == Action.TAG)).hasSize(3_683);
+        assertThat(EVENTS.stream().filter(e -> e.getAction() != Action.TAG)).hasSize(100_836);
+        assertThat(new HashSet<>(EVENTS.stream().map(InteractionEvent::getEventId).toList())).hasSize(EVENTS.size());
+        assertThat(EVENTS.stream().map(InteractionEvent::getUserId).distinct()).hasSize(610);
+    }
+
+    @Test
+    void shouldReplayInTimestampOrder() {
+        assertThat(EVENTS).extracting(InteractionEvent::getEventTime).isSorted();
+    }
+
+    @Test
+    void shouldBucketStarsIntoActions() {
+        assertThat(MovieLens.actionForRating(0.5)).isEqualTo(Action.DISLIKE);
+        assertThat(MovieLens.actionForRating(2.0)).isEqualTo(Action.DISLIKE);
+        assertThat(MovieLens.actionForRating(2.5)).isEqualTo(Action.NEUTRAL);
+        assertThat(MovieLens.actionForRating(3.5)).isEqualTo(Action.NEUTRAL);
+        assertThat(MovieLens.actionForRating(4.0)).isEqualTo(Action.LIKE);
+        assertThat(EVENTS.get(0).getValue()).isNotNull();
+    }
+
+    @Test
+    void shouldParseQuotedTitlesWithCommas() {
+        assertThat(MovieLens.titles(MovieLens.DEFAULT_DIR_FROM_MODULE))
+                .containsEntry("1", "Toy Story (1995)")
+                .containsEntry("11", "American President, The (1995)");
+        assertThat(MovieLens.parseCsvLine("1,\"a \"\"quoted\"\", b\",c")).containsExactly("1", "a \"quoted\", b", "c");
+    }
+}
