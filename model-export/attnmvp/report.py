@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from .config import ARCHITECTURES, Config
+from .config import ACTION_NAMES, ARCHITECTURES, Config
 from .data import MovieLens
 from .export import model_version, split_description
 from .ranker import Ranker
@@ -133,7 +133,7 @@ def comparison_markdown(runs: dict[str, list[dict[str, Any]]], cfg: Config, data
                      f"| {mean_std(secs, '{:.0f}', signed=True)}% | {PAPER[arch]['time']:+.0f}% |")
     lines += ["", "Changes are paired by seed (each seed's model against the interleaved model of the same "
               "seed), mean ± standard deviation.", ""]
-    return "\n".join(lines + discussion(changes, cfg, data)) + "\n"
+    return "\n".join(lines + discussion(runs, changes, cfg, data)) + "\n"
 
 
 def paired_changes(runs: dict[str, list[dict[str, Any]]], arch: str) -> tuple[list[float], list[float]]:
@@ -145,7 +145,8 @@ def paired_changes(runs: dict[str, list[dict[str, Any]]], arch: str) -> tuple[li
     return loss, secs
 
 
-def discussion(changes: dict[str, tuple[list[float], list[float]]], cfg: Config, data: MovieLens) -> list[str]:
+def discussion(runs: dict[str, list[dict[str, Any]]], changes: dict[str, tuple[list[float], list[float]]],
+               cfg: Config, data: MovieLens) -> list[str]:
     """Why our numbers differ from the paper's, worded from the measured changes."""
     lfa_time, mvp_time = (statistics.mean(changes[a][1]) for a in ("attn_lfa", "attn_mvp"))
     faster = "AttnLFA" if lfa_time < mvp_time else "AttnMVP"
@@ -153,7 +154,10 @@ def discussion(changes: dict[str, tuple[list[float], list[float]]], cfg: Config,
         "## Why ours differs from the paper",
         "",
         f"**Training time.** Per epoch AttnLFA took {lfa_time:+.0f}% and AttnMVP {mvp_time:+.0f}% against the "
-        "interleaved baseline, a far larger saving than the paper's -23% and -12%. Our baseline is a plain dense "
+        "interleaved baseline, "
+        + ("a far larger saving than " if lfa_time < PAPER["attn_lfa"]["time"] and mvp_time < PAPER["attn_mvp"]["time"]
+           else "against ")
+        + "the paper's -23% and -12%. Our baseline is a plain dense "
         f"transformer on {cfg.threads} CPU threads: it runs over 2N + C tokens instead of N + C, so its attention "
         "matrices are four times and its projections and MLPs twice as large, and at "
         f"d = {cfg.d_model} those are nearly all of the work. The paper timed production-size models on GPUs, "
@@ -165,23 +169,88 @@ def discussion(changes: dict[str, tuple[list[float], list[float]]], cfg: Config,
            "unlike the paper; at this size the per-layer action projection of AttnMVP costs less than AttnLFA's "
            "extra pooling layer with its own masks."),
         "",
-        "**Eval loss.** "
-        + " ".join(
-            f"{TITLES[a]} changes the loss by {statistics.mean(loss):+.2f}% (seed spread "
-            f"{statistics.stdev(loss) if len(loss) > 1 else 0.0:.2f}%; paper {PAPER[a]['loss']:+.2f}%), "
-            + ("beyond" if len(loss) > 1 and abs(statistics.mean(loss)) > statistics.stdev(loss) else "within")
-            + " the seed-to-seed spread."
-            for a, (loss, _) in changes.items())
-        + f" The data set is small ({sum(u.split for u in data.users)} training events from {len(data.users)} "
-        f"users, {cfg.epochs} epochs at d = {cfg.d_model}), so effects of a few tenths of a percent are about "
-        "the size of the noise between seeds, whereas the paper trains on industrial data at a much larger "
-        "scale; only the direction and rough size are comparable. All three models see exactly the same "
-        "information for each prediction (items up to t, actions before t); they differ only in how the "
-        "action history enters the item states. "
-        "Finally, our architectures are a reconstruction from the paper's abstract and Meta's HSTU code "
-        "(DESIGN.md §6), not the paper's implementation.",
+        "**Eval loss.** " + " ".join(
+            f"{TITLES[a]} changes the loss by {statistics.mean(loss):+.2f}% (seed spread {spread(loss):.2f}%; "
+            f"paper {PAPER[a]['loss']:+.2f}%)." for a, (loss, _) in changes.items()),
+        "",
+        loss_explanation(runs, {a: verdict(loss) for a, (loss, _) in changes.items()}, changes, cfg, data),
     ]
     return lines
+
+
+def spread(values: list[float]) -> float:
+    return statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def verdict(loss_changes: list[float]) -> str:
+    """'lower' or 'higher' when the mean change exceeds the seed-to-seed spread, else 'same'."""
+    mean = statistics.mean(loss_changes)
+    if len(loss_changes) < 2 or abs(mean) <= spread(loss_changes):
+        return "same"
+    return "lower" if mean < 0 else "higher"
+
+
+def tag_facts(data: MovieLens) -> tuple[float, float, float]:
+    """Share of repeated-item events that are tags, P(tag | previous event is a tag), tag base rate."""
+    tag = ACTION_NAMES.index("tag")
+    repeats = repeat_tags = after_tag = tag_after_tag = tags = events = 0
+    for u in data.users:
+        seen: set[str] = set()
+        for k, (item, action) in enumerate(zip(u.items, u.actions)):
+            events += 1
+            tags += action == tag
+            if item in seen:
+                repeats += 1
+                repeat_tags += action == tag
+            if k > 0 and u.actions[k - 1] == tag:
+                after_tag += 1
+                tag_after_tag += action == tag
+            seen.add(item)
+    return repeat_tags / repeats, tag_after_tag / after_tag, tags / events
+
+
+def mean_ne(runs: dict[str, list[dict[str, Any]]], arch: str, action: str) -> float:
+    return statistics.mean(r["metrics"][action]["ne"] for r in runs[arch])
+
+
+def loss_explanation(runs: dict[str, list[dict[str, Any]]], verdicts: dict[str, str],
+                     changes: dict[str, tuple[list[float], list[float]]], cfg: Config, data: MovieLens) -> str:
+    caveat = (f"The data set is small ({sum(u.split for u in data.users)} training events from "
+              f"{len(data.users)} users, {cfg.epochs} epochs at d = {cfg.d_model}, {cfg.n_layers} layers), while "
+              "the paper's numbers come from industrial data and models at a far larger scale; and our three "
+              "architectures are a reconstruction from the paper's abstract and Meta's HSTU code (DESIGN.md §6), "
+              "not the paper's implementation.")
+    if set(verdicts.values()) == {"higher"}:
+        ratio = statistics.mean(1 / (1 + statistics.mean(secs) / 100) for _, secs in changes.values())
+        gap = {a: min(mean_ne(runs, arch, a) for arch in changes) - mean_ne(runs, "interleaved", a)
+               for a in cfg.action_names}
+        widest = max(gap, key=gap.get)
+        repeat_tag, burst, base = tag_facts(data)
+        ne = ", ".join(f"{TITLES[arch]} {mean_ne(runs, arch, widest):.3f}" for arch in ARCHITECTURES)
+        return (
+            "Unlike the paper, the interleaved baseline has the lowest loss here, by more than the spread "
+            "between seeds. All three see the same information for each prediction (items up to t, actions "
+            f"before t), so the difference is in how much they make of it. The gap is widest for `{widest}` "
+            f"(NE: {ne}). In MovieLens a user rates a movie once, so an event on an item that already occurs in "
+            f"the history is a tag {repeat_tag:.0%} of the time, and tags come in bursts (P(tag | previous event "
+            f"was a tag) = {burst:.0%}, base rate {base:.1%}): recognising the same item and the actions around "
+            "it is worth a lot. Our explanations, which we have not tested one by one: (1) the "
+            "budget is equal epochs, not equal compute; the interleaved model runs twice the tokens through the "
+            "same layers and so spends several times the compute per prediction (an interleaved epoch takes "
+            f"about {ratio:.0f}x as long), and the paper's claim is about matching it at lower cost; more epochs "
+            "alone do not close the gap (a single-seed check, `train --arch attn_mvp --epochs 8`, ends with a "
+            "higher eval loss than 4 epochs); (2) in the interleaved stack the token of action a_j attends to its own item i_j "
+            "from the first layer on, so later layers can read a joint (item, action) representation of every "
+            "past event, whereas AttnMVP adds the two linearly in its values (v_j = W_v h_j + W_a e(a_j)) and "
+            "AttnLFA reads actions once, after the item stack; on MovieLens, where the rating a user gives "
+            "depends strongly on which item it was, that joint representation is valuable, and small models "
+            "have little capacity to rebuild it. " + caveat)
+    if set(verdicts.values()) == {"lower"}:
+        return ("As in the paper, both formulations lower the eval loss against the interleaved baseline by more "
+                "than the spread between seeds; the sizes differ from the paper's. " + caveat)
+    return ("The differences are mixed or within the spread between seeds, so on this data the three "
+            "formulations are not clearly separated by eval loss; the paper's effects (tenths of a percent) "
+            "are smaller than what a data set of this size can resolve. " + caveat)
 
 
 def model_card(checkpoints: dict[str, dict[str, Any]], data: MovieLens, command: str) -> str:
