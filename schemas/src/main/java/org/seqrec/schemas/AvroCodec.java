@@ -101,13 +101,13 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         init();
         String expected = type.getSimpleName();
         if (bytes == null || bytes.length == 0) {
-            throw new DecodeException(ErrorKind.NOT_AVRO, "Empty payload where a " + expected + " was expected");
+            throw new DecodeException(ErrorKind.NOT_AVRO, "Empty payload; expected " + expected);
         }
         if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
             throw new DecodeException(
                     ErrorKind.NOT_AVRO,
-                    "Not Avro single-object encoding (no C3 01 header and 8-byte fingerprint) where a "
-                            + expected + " was expected");
+                    "Not Avro single-object encoding (no C3 01 header and 8-byte fingerprint); expected "
+                            + expected);
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (!readableFingerprints.contains(fingerprint)) {
@@ -115,7 +115,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
             if (other != null) {
                 throw new DecodeException(
                         ErrorKind.WRONG_RECORD_TYPE,
-                        "Got a " + other.getName() + " where a " + expected + " was expected");
+                        "Got " + other.getName() + "; expected " + expected);
             }
             throw new DecodeException(
                     ErrorKind.UNKNOWN_SCHEMA,
@@ -127,7 +127,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
             // Any failure inside the body of a message with a valid header is corrupt input, not a bug.
             throw new DecodeException(
                     ErrorKind.CORRUPT_PAYLOAD,
-                    "A " + expected + " header with a body that does not decode (" + e.getClass().getSimpleName()
+                    expected + " header with a body that does not decode (" + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
                     e);
         }

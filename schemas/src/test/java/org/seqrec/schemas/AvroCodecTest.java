@@ -69,7 +69,7 @@ class AvroCodecTest {
                 .setRequestTime(Instant.EPOCH).build());
         assertThatThrownBy(() -> events.decode(request))
                 .isInstanceOf(DecodeException.class)
-                .hasMessageContaining("Got a RankingRequest where a InteractionEvent was expected")
+                .hasMessageContaining("Got RankingRequest; expected InteractionEvent")
                 .extracting(e -> ((DecodeException) e).kind()).isEqualTo(ErrorKind.WRONG_RECORD_TYPE);
     }
 

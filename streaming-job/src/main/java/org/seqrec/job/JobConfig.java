@@ -15,6 +15,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.seqrec.job.scoring.Device;
 
 /**
  * The job's whole configuration, typed and validated in one place. Read from {@code --key value}
@@ -83,12 +84,51 @@ public final class JobConfig implements Serializable {
             .stringType().defaultValue("seqrec")
             .withDescription("Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
 
+    public static final ConfigOption<String> RANK_REQUESTS_TOPIC = ConfigOptions.key("topic.rank-requests")
+            .stringType().defaultValue("rank-requests")
+            .withDescription("Input: RankingRequest records keyed by user; each is answered by one Recommendation.");
+    public static final ConfigOption<String> CANDIDATES_TOPIC = ConfigOptions.key("topic.candidates")
+            .stringType().defaultValue("candidate-pool")
+            .withDescription("Input: CandidatePoolUpdate records, broadcast to every subtask.");
+    public static final ConfigOption<String> RECOMMENDATIONS_TOPIC = ConfigOptions.key("topic.recommendations")
+            .stringType().defaultValue("recommendations")
+            .withDescription("Output: Recommendation records (request answers and pool refreshes).");
+    public static final ConfigOption<Boolean> SCORING_ENABLED = ConfigOptions.key("scoring.enabled")
+            .booleanType().defaultValue(true)
+            .withDescription("Score rank requests and pool refreshes; false runs the feature half only.");
+    public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("scoring.model-path")
+            .stringType().defaultValue("model-export/models/attn_mvp.onnx")
+            .withDescription("ONNX model exported by model-export; any of the three architectures.");
+    public static final ConfigOption<String> DEVICE = ConfigOptions.key("scoring.device")
+            .stringType().defaultValue("auto")
+            .withDescription("'cpu', 'cuda' (fail if CUDA cannot be used) or 'auto' (CUDA when usable, else CPU).");
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("scoring.intra-op-threads")
+            .intType().defaultValue(1).withDescription("ONNX Runtime threads per inference call.");
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("scoring.batch-size")
+            .intType().defaultValue(64).withDescription("Users scored per ONNX call, at most.");
+    public static final ConfigOption<Duration> BATCH_DEADLINE = ConfigOptions.key("scoring.batch-deadline")
+            .durationType().defaultValue(Duration.ofMillis(5))
+            .withDescription("Longest a scoring task waits for its batch to fill.");
+    public static final ConfigOption<Integer> MAX_CANDIDATES = ConfigOptions.key("scoring.max-candidates")
+            .intType().defaultValue(500)
+            .withDescription("Most candidates per request (more: dead-lettered) and per pool refresh (pool truncated).");
+    public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("pool.refresh-interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("At most one pool refresh per user per interval; interactions in between coalesce.");
+    public static final ConfigOption<Integer> POOL_TOP_K = ConfigOptions.key("pool.top-k")
+            .intType().defaultValue(10).withDescription("Items in a pool refresh's recommendation.");
+    public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("pool.exclude-seen")
+            .booleanType().defaultValue(true)
+            .withDescription("Leave items in the user's sequence out of pool refreshes.");
+
     /** Every option, in the order the README documents them. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(
-            BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC, STARTING_OFFSETS,
-            BOUNDED, MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME,
-            MAX_FUTURE_SKEW, MAX_ID_LENGTH, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, DELIVERY_GUARANTEE,
-            TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
+            BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC, RANK_REQUESTS_TOPIC,
+            CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED, MAX_SEQUENCE_LENGTH, STATE_TTL,
+            MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW, MAX_ID_LENGTH, SCORING_ENABLED,
+            MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE, MAX_CANDIDATES, REFRESH_INTERVAL,
+            POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT,
+            TRANSACTIONAL_ID_PREFIX);
 
     /** The broker's default {@code transaction.max.timeout.ms}. */
     static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -162,6 +202,10 @@ public final class JobConfig implements Serializable {
         return Instant.parse(get(MIN_EVENT_TIME));
     }
 
+    public Device device() {
+        return Device.parse(get(DEVICE));
+    }
+
     public DeliveryGuarantee deliveryGuarantee() {
         return get(DELIVERY_GUARANTEE).equals("at-least-once")
                 ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
@@ -194,6 +238,17 @@ public final class JobConfig implements Serializable {
         requirePositive(problems, STATE_TTL, get(STATE_TTL).toMillis());
         requirePositive(problems, CHECKPOINT_INTERVAL, get(CHECKPOINT_INTERVAL).toMillis());
         requirePositive(problems, IDLE_TIMEOUT, get(IDLE_TIMEOUT).toMillis());
+        requirePositive(problems, INTRA_OP_THREADS, get(INTRA_OP_THREADS));
+        requirePositive(problems, BATCH_SIZE, get(BATCH_SIZE));
+        requirePositive(problems, BATCH_DEADLINE, get(BATCH_DEADLINE).toMillis());
+        requirePositive(problems, MAX_CANDIDATES, get(MAX_CANDIDATES));
+        requirePositive(problems, REFRESH_INTERVAL, get(REFRESH_INTERVAL).toMillis());
+        requirePositive(problems, POOL_TOP_K, get(POOL_TOP_K));
+        try {
+            device();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (get(MAX_OUT_OF_ORDERNESS).isNegative()) {
             problems.add(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }

@@ -68,6 +68,7 @@ public final class LocalRunner {
 
         say("Starting a Kafka broker (KRaft, child process) ...");
         KafkaBroker broker = KafkaBroker.start();
+        say("Kafka broker at " + broker.bootstrapServers());
         CountDownLatch done = new CountDownLatch(1);
         JobClient[] job = new JobClient[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

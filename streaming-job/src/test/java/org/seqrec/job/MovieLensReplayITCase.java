@@ -53,7 +53,8 @@ class MovieLensReplayITCase {
                 "source.starting-offsets", "earliest",
                 "sequence.max-length", String.valueOf(N),
                 "checkpoint.interval", "2s",
-                "sink.transactional-id-prefix", Topics.unique("tx")));
+                "sink.transactional-id-prefix", Topics.unique("tx"),
+                "scoring.enabled", "false"));
         try (ReplayProducer replay = new ReplayProducer(config.kafkaClientProperties(), interactions, 1e12, 1e9)) {
             assertThat(replay.replay(events, sent -> {})).isEqualTo(events.size());
         }

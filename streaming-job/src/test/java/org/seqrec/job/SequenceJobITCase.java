@@ -196,7 +196,8 @@ class SequenceJobITCase {
                 "source.bounded", "true",
                 "source.starting-offsets", "earliest",
                 "checkpoint.interval", "1s",
-                "sink.transactional-id-prefix", Topics.unique("tx")));
+                "sink.transactional-id-prefix", Topics.unique("tx"),
+                "scoring.enabled", "false"));
         settings.putAll(overrides);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

@@ -1,6 +1,7 @@
 package org.seqrec.testing;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -29,8 +30,16 @@ public final class FlinkCluster {
 
     /** Sum of a counter over all subtasks of a finished job, e.g. {@code sequence.duplicates}. */
     public static long counter(InMemoryReporter metrics, JobExecutionResult result, String name) {
-        return metrics.getMetricsByIdentifiers(result.getJobID()).entrySet().stream()
-                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
-                .mapToLong(e -> ((Counter) e.getValue()).getCount()).sum();
+        return counter(metrics, result.getJobID(), name);
+    }
+
+    public static long counter(InMemoryReporter metrics, JobID job, String name) {
+        String shortName = name.substring(name.lastIndexOf('.') + 1);
+        return metrics.getMetricsByGroup().entrySet().stream()
+                .filter(e -> job.toString().equals(e.getKey().getAllVariables().get("<job_id>")))
+                .filter(e -> e.getKey().getMetricIdentifier(shortName).endsWith("." + name))
+                .map(e -> e.getValue().get(shortName))
+                .filter(metric -> metric instanceof Counter)
+                .mapToLong(metric -> ((Counter) metric).getCount()).sum();
     }
 }

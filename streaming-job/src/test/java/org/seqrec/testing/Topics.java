@@ -50,6 +50,18 @@ public final class Topics {
         }
     }
 
+    /** Waits (up to 2 min) until the topic holds at least {@code count} committed records. */
+    public static void awaitCommitted(String topic, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        int seen;
+        while ((seen = readCommitted(topic).size()) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(topic + " has " + seen + " committed records after 2 min; expected " + count);
+            }
+            Thread.sleep(500);
+        }
+    }
+
     /** Everything committed on the topic right now, read with isolation.level=read_committed. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(

@@ -8,22 +8,29 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.seqrec.job.ingest.Interaction;
+import org.seqrec.job.ingest.RankRequest;
+import org.seqrec.job.scoring.ScoringTask;
 
 /**
  * Keeps each user's last N interactions, ordered by event time, and emits the sequence after every
  * interaction it accepts. Duplicates (an event id already kept) and events older than a full
  * sequence's oldest entry leave the state untouched and are only counted. Users with no interaction
- * for the TTL lose their state.
+ * for the TTL lose their state. Ranking requests read the user's current sequence (empty for a user
+ * without state) and leave as {@link ScoringTask}s on the {@link #SCORING_TASKS} side output.
  *
  * <p>Metrics: {@code sequence.accepted}, {@code sequence.outOfOrder} (accepted, inserted before
- * newer entries), {@code sequence.duplicates}, {@code sequence.tooOld}.
+ * newer entries), {@code sequence.duplicates}, {@code sequence.tooOld}, {@code sequence.rankRequests}.
  */
-public final class SequenceUpdater extends KeyedProcessFunction<String, Interaction, SequenceUpdate> {
+public final class SequenceUpdater extends KeyedCoProcessFunction<String, Interaction, RankRequest, SequenceUpdate> {
 
     private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<ScoringTask> SCORING_TASKS = new OutputTag<>("rank-request-scoring",
+            org.apache.flink.api.common.typeinfo.TypeInformation.of(ScoringTask.class));
 
     /** One packed value per user; see {@link PackedSequence}. */
     static ValueStateDescriptor<byte[]> sequenceDescriptor(Duration ttl) {
@@ -45,6 +52,7 @@ public final class SequenceUpdater extends KeyedProcessFunction<String, Interact
     private transient Counter outOfOrder;
     private transient Counter duplicates;
     private transient Counter tooOld;
+    private transient Counter rankRequests;
 
     public SequenceUpdater(int maxLength, Duration ttl) {
         this.maxLength = maxLength;
@@ -59,10 +67,11 @@ public final class SequenceUpdater extends KeyedProcessFunction<String, Interact
         outOfOrder = metrics.counter("outOfOrder");
         duplicates = metrics.counter("duplicates");
         tooOld = metrics.counter("tooOld");
+        rankRequests = metrics.counter("rankRequests");
     }
 
     @Override
-    public void processElement(Interaction event, Context ctx, Collector<SequenceUpdate> out) throws Exception {
+    public void processElement1(Interaction event, Context ctx, Collector<SequenceUpdate> out) throws Exception {
         PackedSequence sequence = PackedSequence.decode(sequenceState.value());
         PackedSequence.Outcome outcome = sequence.add(event, maxLength);
         switch (outcome) {
@@ -78,5 +87,12 @@ public final class SequenceUpdater extends KeyedProcessFunction<String, Interact
                 out.collect(new SequenceUpdate(event.userId, event.eventId, event.eventTime, packed));
             }
         }
+    }
+
+    @Override
+    public void processElement2(RankRequest request, Context ctx, Collector<SequenceUpdate> out) throws Exception {
+        rankRequests.inc();
+        ctx.output(SCORING_TASKS, new ScoringTask(request.userId, request.requestId, null, request.requestTime,
+                sequenceState.value(), request.candidateItemIds, request.k));
     }
 }

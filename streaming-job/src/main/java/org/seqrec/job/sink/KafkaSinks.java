@@ -46,6 +46,12 @@ public final class KafkaSinks {
                 }));
     }
 
+    /** Records encoded upstream (recommendations), written as they are. */
+    public static KafkaSink<EncodedRecord> encoded(JobConfig config, String name, String topic) {
+        return build(config, name, (record, context, timestamp) ->
+                new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, timestamp, record.key, record.value));
+    }
+
     static <T> KafkaSink<T> build(JobConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         DeliveryGuarantee guarantee = config.deliveryGuarantee();
         var builder = KafkaSink.<T>builder()

@@ -1,0 +1,153 @@
+package org.seqrec.job.sequence;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.seqrec.job.ingest.PoolChange;
+import org.seqrec.job.scoring.ScoringTask;
+
+/**
+ * Refreshes a user's top-k from the candidate pool after their interactions, at most once per
+ * {@code interval} per user (processing time): the first interaction after a quiet interval refreshes at
+ * once; later ones within the interval are coalesced into one refresh, on the newest sequence, when the
+ * interval ends. The pool is broadcast to every subtask; items the user already interacted with are left
+ * out when {@code excludeSeen}. An interaction that finds nothing to rank (an empty pool) refreshes nothing
+ * and does not start an interval. Per-user state exists only while a refresh is recent or pending.
+ *
+ * <p>Metrics: {@code pool.refreshes}, {@code pool.coalesced}, {@code pool.skippedEmpty}, {@code pool.size}.
+ */
+public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, SequenceUpdate, PoolChange, ScoringTask> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The pool: item id → present. */
+    public static final MapStateDescriptor<String, Boolean> POOL =
+            new MapStateDescriptor<>("candidate-pool", Types.STRING, Types.BOOLEAN);
+
+    static final ValueStateDescriptor<Long> NEXT_ALLOWED = new ValueStateDescriptor<>("next-refresh-allowed", Types.LONG);
+    static final ValueStateDescriptor<SequenceUpdate> PENDING =
+            new ValueStateDescriptor<>("pending-refresh", Types.POJO(SequenceUpdate.class));
+
+    private final long intervalMillis;
+    private final int topK;
+    private final int maxCandidates;
+    private final boolean excludeSeen;
+
+    private transient ValueState<Long> nextAllowed;
+    private transient ValueState<SequenceUpdate> pending;
+    private transient Counter refreshes;
+    private transient Counter coalesced;
+    private transient Counter skippedEmpty;
+    private transient int poolSize;
+
+    public PoolRefresher(Duration interval, int topK, int maxCandidates, boolean excludeSeen) {
+        this.intervalMillis = interval.toMillis();
+        this.topK = topK;
+        this.maxCandidates = maxCandidates;
+        this.excludeSeen = excludeSeen;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        nextAllowed = getRuntimeContext().getState(NEXT_ALLOWED);
+        pending = getRuntimeContext().getState(PENDING);
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("pool");
+        refreshes = metrics.counter("refreshes");
+        coalesced = metrics.counter("coalesced");
+        skippedEmpty = metrics.counter("skippedEmpty");
+        metrics.gauge("size", () -> poolSize);
+    }
+
+    @Override
+    public void processElement(SequenceUpdate update, ReadOnlyContext ctx, Collector<ScoringTask> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        Long next = nextAllowed.value();
+        if (next == null || now >= next) {
+            if (refresh(update, ctx.getBroadcastState(POOL).immutableEntries(), out)) {
+                nextAllowed.update(now + intervalMillis);
+                ctx.timerService().registerProcessingTimeTimer(now + intervalMillis);
+            }
+        } else {
+            if (pending.value() != null) {
+                coalesced.inc();
+            }
+            pending.update(update);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoringTask> out) throws Exception {
+        SequenceUpdate update = pending.value();
+        if (update == null) {
+            nextAllowed.clear();
+            return;
+        }
+        pending.clear();
+        if (refresh(update, ctx.getBroadcastState(POOL).immutableEntries(), out)) {
+            nextAllowed.update(timestamp + intervalMillis);
+            ctx.timerService().registerProcessingTimeTimer(timestamp + intervalMillis);
+        } else {
+            nextAllowed.clear();
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(PoolChange change, Context ctx, Collector<ScoringTask> out) throws Exception {
+        BroadcastState<String, Boolean> pool = ctx.getBroadcastState(POOL);
+        for (String item : change.itemIds) {
+            if (change.add) {
+                pool.put(item, Boolean.TRUE);
+            } else {
+                pool.remove(item);
+            }
+        }
+        int size = 0;
+        for (var ignored : pool.immutableEntries()) {
+            size++;
+        }
+        poolSize = size;
+    }
+
+    /** Emits the refresh; false (and nothing emitted) when no pool item is left to rank. */
+    private boolean refresh(SequenceUpdate update, Iterable<Map.Entry<String, Boolean>> pool,
+            Collector<ScoringTask> out) {
+        PackedSequence sequence = update.sequence();
+        Set<String> seen = new HashSet<>();
+        if (excludeSeen) {
+            for (int i = 0; i < sequence.size(); i++) {
+                seen.add(sequence.itemId(i));
+            }
+        }
+        List<String> candidates = new ArrayList<>();
+        for (Map.Entry<String, Boolean> entry : pool) {
+            if (candidates.size() == maxCandidates) {
+                break;
+            }
+            if (!seen.contains(entry.getKey())) {
+                candidates.add(entry.getKey());
+            }
+        }
+        if (candidates.isEmpty()) {
+            skippedEmpty.inc();
+            return false;
+        }
+        candidates.sort(null);
+        refreshes.inc();
+        out.collect(new ScoringTask(update.userId, null, update.triggerEventId, update.eventTime,
+                update.packedSequence, candidates.toArray(String[]::new), Math.min(topK, candidates.size())));
+        return true;
+    }
+}
