@@ -3,6 +3,10 @@ package org.seqrec.local;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.DeadLetter;
+import org.seqrec.avro.PoolOp;
+import org.seqrec.avro.RankingRequest;
+import org.seqrec.avro.Recommendation;
+import org.seqrec.avro.ScoredItem;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.SequenceEntry;
 import org.seqrec.avro.SequenceFeature;
@@ -33,23 +42,29 @@ import org.seqrec.schemas.DecodeException;
 
 /**
  * The whole system on one machine: a real Kafka broker (child process), the job on a local Flink
- * MiniCluster with RocksDB state and the web UI, a replay of MovieLens, and a live view of what comes
- * out. Runs until the replay is fully processed (or Ctrl-C), then shuts everything down.
+ * MiniCluster with RocksDB state and the web UI, a replay of MovieLens with a candidate pool and
+ * ranking requests, and a live view of what comes out (sequences, recommendations with movie titles,
+ * dead letters). Runs until the replay is fully processed (or Ctrl-C), then shuts everything down.
  *
  * <p>Options: {@code --speed-up} (event-time compression, default 1e7), {@code --max-rate} (events/s,
  * default 3000), {@code --limit} (replay only the first N events), {@code --web-port} (default 8081),
- * {@code --bad-records} (malformed records injected to show the dead-letter path, default 5), and any
- * job option ({@code --sequence.max-length 128}, ...).
+ * {@code --bad-records} (malformed records injected to show the dead-letter path, default 5),
+ * {@code --pool-size} (candidate pool: the most-rated movies, default 300), {@code --request-every-ms}
+ * (a ranking request for the user who just acted, default every 200 ms), and any job option
+ * ({@code --sequence.max-length 128}, {@code --scoring.model-path ...}, ...).
  */
 public final class LocalRunner {
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicLong features = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicLong answers = new AtomicLong();
+    private final AtomicLong refreshes = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         Map<String, String> own = new HashMap<>(Map.of("speed-up", "1e7", "max-rate", "3000", "limit", "-1",
-                "web-port", "8081", "bad-records", "5", "data", MovieLens.DEFAULT_DIR.toString()));
+                "web-port", "8081", "bad-records", "5", "data", MovieLens.DEFAULT_DIR.toString(),
+                "pool-size", "300", "request-every-ms", "200"));
         Map<String, String> jobArgs = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             String key = args[i].replaceFirst("^--", "");
@@ -81,14 +96,17 @@ public final class LocalRunner {
             done.countDown();
         }, "local-runner-stop"));
 
+        // CPU unless asked otherwise: 'auto' with the GPU build spends seconds probing for CUDA on a machine without it.
         Map<String, String> settings = new HashMap<>(Map.of(
                 "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "checkpoint.interval", "2s",
-                "source.starting-offsets", "earliest"));
+                "source.starting-offsets", "earliest",
+                "scoring.device", "cpu"));
         settings.putAll(jobArgs);
         JobConfig config = JobConfig.fromMap(settings);
         broker.createTopics(2, config.get(JobConfig.INTERACTIONS_TOPIC), config.get(JobConfig.FEATURES_TOPIC),
-                config.get(JobConfig.DEAD_LETTER_TOPIC));
+                config.get(JobConfig.DEAD_LETTER_TOPIC), config.get(JobConfig.RANK_REQUESTS_TOPIC),
+                config.get(JobConfig.CANDIDATES_TOPIC), config.get(JobConfig.RECOMMENDATIONS_TOPIC));
 
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, Integer.parseInt(own.get("web-port")));
@@ -104,6 +122,11 @@ public final class LocalRunner {
 
         int bad = Integer.parseInt(own.get("bad-records"));
         injectBadRecords(config, bad);
+        List<String> popular = mostInteracted(events, Integer.parseInt(own.get("pool-size")));
+        RequestMaker requests = new RequestMaker(config, popular);
+        requests.publishPool();
+        say(String.format("Candidate pool: the %d most-rated movies; a ranking request every %s ms for the user"
+                + " who just acted", popular.size(), own.get("request-every-ms")));
         say(String.format("Replaying %,d MovieLens events (speed-up %s, at most %s events/s) plus %d malformed records",
                 events.size(), own.get("speed-up"), own.get("max-rate"), bad));
         long started = System.nanoTime();
@@ -111,26 +134,87 @@ public final class LocalRunner {
                 config.get(JobConfig.INTERACTIONS_TOPIC), Double.parseDouble(own.get("speed-up")),
                 Double.parseDouble(own.get("max-rate")))) {
             AtomicLong lastReport = new AtomicLong(System.nanoTime());
+            AtomicLong lastRequest = new AtomicLong(System.nanoTime());
+            long requestEveryNanos = Long.parseLong(own.get("request-every-ms")) * 1_000_000L;
+            List<InteractionEvent> replayed = events;
             replay.replay(events, sent -> {
                 long now = System.nanoTime();
+                if (now - lastRequest.get() > requestEveryNanos) {
+                    lastRequest.set(now);
+                    requests.ask(replayed.get((int) sent - 1).getUserId());
+                }
                 if (now - lastReport.get() > 1_000_000_000L) {
                     lastReport.set(now);
                     double seconds = (now - started) / 1e9;
-                    say(String.format("progress: %,d events in (%,.0f/s), %,d feature records out, %d dead letters",
-                            sent, sent / seconds, features.get(), deadLetters.get()));
+                    say(String.format("progress: %,d events in (%,.0f/s), %,d feature records, %,d recommendations"
+                            + " (%,d answers, %,d pool refreshes), %d dead letters", sent, sent / seconds,
+                            features.get(), answers.get() + refreshes.get(), answers.get(), refreshes.get(),
+                            deadLetters.get()));
                 }
                 if (stopping.get()) {
                     throw new IllegalStateException("stopped");
                 }
             });
         }
+        requests.close();
         long expectedOut = events.size();
-        while (!stopping.get() && (features.get() < expectedOut || deadLetters.get() < bad)) {
+        while (!stopping.get()
+                && (features.get() < expectedOut || deadLetters.get() < bad || answers.get() < requests.asked())) {
             Thread.sleep(500);
         }
-        say(String.format("Done: %,d events replayed, %,d feature records and %d dead letters committed in %.0f s.",
-                events.size(), features.get(), deadLetters.get(), (System.nanoTime() - started) / 1e9));
+        say(String.format("Done in %.0f s: %,d events replayed; committed: %,d feature records, %,d answers to %,d"
+                + " ranking requests, %,d pool refreshes, %d dead letters.", (System.nanoTime() - started) / 1e9,
+                events.size(), features.get(), answers.get(), requests.asked(), refreshes.get(), deadLetters.get()));
         System.exit(0);
+    }
+
+    /** The n items with the most interactions: a pool a recommender could plausibly rank. */
+    private static List<String> mostInteracted(List<InteractionEvent> events, int n) {
+        Map<String, Long> counts = events.stream()
+                .collect(Collectors.groupingBy(InteractionEvent::getItemId, Collectors.counting()));
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(Map.Entry::getKey).toList();
+    }
+
+    /** Publishes the candidate pool and sends ranking requests of random pool items. */
+    private static final class RequestMaker implements AutoCloseable {
+        private final JobConfig config;
+        private final List<String> pool;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final Random random = new Random(7);
+        private long asked;
+
+        RequestMaker(JobConfig config, List<String> pool) {
+            this.config = config;
+            this.pool = pool;
+            this.producer = new KafkaProducer<>(config.kafkaClientProperties(), new ByteArraySerializer(),
+                    new ByteArraySerializer());
+        }
+
+        void publishPool() {
+            producer.send(new ProducerRecord<>(config.get(JobConfig.CANDIDATES_TOPIC), null, AvroCodec
+                    .of(CandidatePoolUpdate.class).encode(new CandidatePoolUpdate(PoolOp.ADD, pool, Instant.now()))));
+            producer.flush();
+        }
+
+        void ask(String user) {
+            List<String> candidates = new ArrayList<>(pool);
+            Collections.shuffle(candidates, random);
+            RankingRequest request = new RankingRequest("demo-" + (++asked), user,
+                    candidates.subList(0, Math.min(50, candidates.size())), 5, Instant.now());
+            producer.send(new ProducerRecord<>(config.get(JobConfig.RANK_REQUESTS_TOPIC),
+                    user.getBytes(StandardCharsets.UTF_8), AvroCodec.of(RankingRequest.class).encode(request)));
+        }
+
+        long asked() {
+            return asked;
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
     }
 
     private static void injectBadRecords(JobConfig config, int count) {
@@ -152,10 +236,13 @@ public final class LocalRunner {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
         AvroCodec<DeadLetter> deadLetterCodec = AvroCodec.of(DeadLetter.class);
+        AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
         String featureTopic = config.get(JobConfig.FEATURES_TOPIC);
+        String recommendationTopic = config.get(JobConfig.RECOMMENDATIONS_TOPIC);
         long lastShown = 0;
+        long lastRecommendationShown = 0;
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(featureTopic, config.get(JobConfig.DEAD_LETTER_TOPIC)));
+            consumer.subscribe(List.of(featureTopic, recommendationTopic, config.get(JobConfig.DEAD_LETTER_TOPIC)));
             while (!stopping.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     try {
@@ -164,6 +251,13 @@ public final class LocalRunner {
                             if (System.nanoTime() - lastShown > 3_000_000_000L) {
                                 lastShown = System.nanoTime();
                                 show(featureCodec.decode(record.value()), titles);
+                            }
+                        } else if (record.topic().equals(recommendationTopic)) {
+                            Recommendation recommendation = recommendationCodec.decode(record.value());
+                            (recommendation.getRequestId() != null ? answers : refreshes).incrementAndGet();
+                            if (System.nanoTime() - lastRecommendationShown > 3_000_000_000L) {
+                                lastRecommendationShown = System.nanoTime();
+                                show(recommendation, titles);
                             }
                         } else {
                             deadLetters.incrementAndGet();
@@ -186,6 +280,21 @@ public final class LocalRunner {
                 .map(e -> titles.getOrDefault(e.getItemId(), "movie " + e.getItemId()) + " [" + e.getAction() + "]")
                 .collect(Collectors.joining(", "));
         say(String.format("user %s now has %d events; most recent: %s", feature.getUserId(), entries.size(), recent));
+    }
+
+    private static void show(Recommendation recommendation, Map<String, String> titles) {
+        String why = recommendation.getRequestId() != null ? "answering request " + recommendation.getRequestId()
+                : "pool refresh after event " + recommendation.getTriggerEventId();
+        StringBuilder line = new StringBuilder(String.format("recommendations for user %s (%s, %s, %d events of"
+                + " history):", recommendation.getUserId(), why, recommendation.getModelArchitecture(),
+                recommendation.getHistoryLength()));
+        int rank = 1;
+        for (ScoredItem item : recommendation.getItems()) {
+            line.append(String.format("%n           %d. %-55s score %.3f  P(like) %.3f  P(dislike) %.3f", rank++,
+                    titles.getOrDefault(item.getItemId(), "movie " + item.getItemId()), item.getScore(),
+                    item.getActionProbabilities().get("like"), item.getActionProbabilities().get("dislike")));
+        }
+        say(line.toString());
     }
 
     private static void say(String line) {
