@@ -76,6 +76,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
+    torch.set_num_threads(args.threads)
     data = load_movielens(args.data, args.eval_fraction)
     if args.from_results:
         results = json.loads(args.from_results.read_text())
@@ -115,6 +116,7 @@ def run_comparison(args: argparse.Namespace, data: MovieLens) -> dict[str, Any]:
 
 
 def cmd_release(args: argparse.Namespace) -> None:
+    torch.set_num_threads(args.threads)
     data = load_movielens(args.data, args.eval_fraction)
     checkpoints = {}
     for arch in ARCHITECTURES:
