@@ -3,6 +3,7 @@ package org.seqrec.job.ingest;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -19,7 +20,7 @@ public final class DeadLetterSplitter<T> extends ProcessFunction<Ingested<T>, T>
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetterRecord.class));
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRecord.class));
 
     private transient Map<ErrorKind, Counter> deadLettersByKind;
 

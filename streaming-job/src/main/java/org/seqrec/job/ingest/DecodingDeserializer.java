@@ -5,6 +5,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.seqrec.avro.ErrorKind;
 import org.seqrec.schemas.AvroCodec;
 import org.seqrec.schemas.DecodeException;
 
@@ -40,7 +41,7 @@ public final class DecodingDeserializer<A extends SpecificRecord, T> implements 
     }
 
     private static DeadLetterRecord deadLetter(ConsumerRecord<byte[], byte[]> record,
-            org.seqrec.avro.ErrorKind kind, String message) {
+            ErrorKind kind, String message) {
         return new DeadLetterRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
                 kind, message, System.currentTimeMillis());
     }

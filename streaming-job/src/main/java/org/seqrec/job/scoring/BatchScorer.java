@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -84,7 +85,7 @@ public final class BatchScorer extends AbstractStreamOperator<EncodedRecord>
         inference = metrics.histogram("inferenceMs", new DescriptiveStatisticsHistogram(1000));
         Device actual = model.device();
         ModelMetadata metadata = model.metadata();
-        metrics.gauge("device", () -> actual.name().toLowerCase());
+        metrics.gauge("device", () -> actual.name().toLowerCase(Locale.ROOT));
         metrics.gauge("deviceIsCuda", () -> actual == Device.CUDA ? 1 : 0);
         metrics.gauge("modelArchitecture", metadata::architecture);
         metrics.gauge("modelVersion", metadata::version);

@@ -6,6 +6,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -29,8 +30,8 @@ public final class SequenceUpdater extends KeyedCoProcessFunction<String, Intera
 
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<ScoringTask> SCORING_TASKS = new OutputTag<>("rank-request-scoring",
-            org.apache.flink.api.common.typeinfo.TypeInformation.of(ScoringTask.class));
+    public static final OutputTag<ScoringTask> SCORING_TASKS =
+            new OutputTag<>("rank-request-scoring", TypeInformation.of(ScoringTask.class));
 
     /** One packed value per user; see {@link PackedSequence}. */
     static ValueStateDescriptor<byte[]> sequenceDescriptor(Duration ttl) {

@@ -80,8 +80,17 @@ class PackedSequenceTest {
             assertThat(copy.eventTime(i)).isEqualTo(sequence.eventTime(i));
         }
         assertThat(copy.add(event("id499", "x", Long.MAX_VALUE), 256)).isEqualTo(Outcome.DUPLICATE);
-        // About 20 bytes per entry for MovieLens-like ids, against ~40 for a list of Avro entries.
-        assertThat(sequence.encode().length).isLessThan(256 * 24);
+    }
+
+    @Test
+    void shouldStoreAFullSequenceOfMovieLensLikeIdsInUnder20BytesPerEntry() {
+        PackedSequence sequence = PackedSequence.empty();
+        for (int i = 0; i < 256; i++) {
+            sequence.add(new Interaction("r-" + i, "u", String.valueOf(100_000 + i * 37), Action.LIKE,
+                    1_500_000_000_000L + i * 60_000L), 256);
+        }
+        // Item id (6 bytes + length), action (1), event-id hash (8), time delta (3).
+        assertThat(sequence.encode().length).isLessThan(256 * 20);
     }
 
     @Test
