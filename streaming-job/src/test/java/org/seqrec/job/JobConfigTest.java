@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
@@ -65,8 +66,10 @@ class JobConfigTest {
     void everyOptionIsDocumentedInTheReadmeWithItsDefault() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (ConfigOption<?> option : JobConfig.OPTIONS) {
-            String row = "| `" + option.key() + "` |";
-            assertThat(readme).as("README row for %s", option.key()).contains(row);
+            Object value = option.defaultValue();
+            String shown = value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : String.valueOf(value);
+            String row = "| `" + option.key() + "` | `" + shown + "` |";
+            assertThat(readme).as("README row for %s with its default", option.key()).contains(row);
         }
     }
 }
