@@ -1,0 +1,153 @@
+package org.seqrec.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqrec.avro.InteractionEvent;
+import org.seqrec.avro.RankingRequest;
+import org.seqrec.avro.Recommendation;
+import org.seqrec.avro.SequenceFeature;
+import org.seqrec.local.MovieLens;
+import org.seqrec.local.ReplayProducer;
+import org.seqrec.schemas.AvroCodec;
+import org.seqrec.testing.SharedKafka;
+import org.seqrec.testing.Topics;
+
+/**
+ * Exactly-once under failure: the whole MovieLens stream with ranking requests mixed in, while a
+ * TaskManager is killed five times at random moments (each loss forces a restore of every task from
+ * the last checkpoint, with the killed producers' transactions left open on the broker). Under
+ * read_committed every event has exactly one feature record, every request exactly one answer, and
+ * every user's final sequence is what a failure-free run computes.
+ */
+class RecoveryITCase {
+
+    private static final int N = 64;
+    private static final int FAILURES = 5;
+
+    @Test
+    void shouldLoseAndDuplicateNothingAcrossTaskManagerLosses(@TempDir Path checkpoints) throws Exception {
+        String interactions = Topics.unique("interactions");
+        String requests = Topics.unique("rank-requests");
+        String pool = Topics.unique("pool");
+        String features = Topics.unique("features");
+        String recommendations = Topics.unique("recommendations");
+        String deadLetters = Topics.unique("dead-letters");
+        SharedKafka.broker().createTopics(2, interactions, requests, pool, features, recommendations, deadLetters);
+
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "kafka.bootstrap-servers", SharedKafka.broker().bootstrapServers(),
+                "topic.interactions", interactions, "topic.rank-requests", requests, "topic.candidates", pool,
+                "topic.features", features, "topic.recommendations", recommendations,
+                "topic.dead-letters", deadLetters, "source.starting-offsets", "earliest"));
+        settings.putAll(Map.of("scoring.model-path", Path.of("..", "model-export", "models", "attn_mvp.onnx").toString(),
+                "scoring.device", "cpu", "sequence.max-length", String.valueOf(N), "checkpoint.interval", "1s",
+                "checkpoint.dir", checkpoints.toUri().toString(),
+                "sink.transactional-id-prefix", Topics.unique("tx")));
+        JobConfig config = JobConfig.fromMap(settings);
+
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flink).setNumTaskManagers(2).setNumSlotsPerTaskManager(1).build())) {
+            cluster.start();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            SequenceJob.fromConfig(config).build(env);
+            JobID job = cluster.submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
+
+            List<InteractionEvent> events = MovieLens.events(MovieLens.DEFAULT_DIR_FROM_MODULE);
+            Random random = new Random(2026);
+            AtomicInteger failures = new AtomicInteger();
+            Thread chaos = new Thread(() -> {
+                try {
+                    while (failures.get() < FAILURES) {
+                        Thread.sleep(2000 + random.nextInt(3000));
+                        cluster.terminateTaskManager(0).get();
+                        cluster.startTaskManager();
+                        failures.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "chaos");
+
+            Map<String, RankingRequest> sentRequests = new HashMap<>();
+            AvroCodec<RankingRequest> requestCodec = AvroCodec.of(RankingRequest.class);
+            try (ReplayProducer replay = new ReplayProducer(config.kafkaClientProperties(), interactions, 1e12, 4000);
+                    KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
+                chaos.start();
+                replay.replay(events, sent -> {
+                    if (sent % 300 == 0) {
+                        InteractionEvent last = events.get((int) sent - 1);
+                        RankingRequest request = new RankingRequest("req-" + sent, last.getUserId(),
+                                List.of("1", "2", "3", "318", "999999"), 3, Instant.now());
+                        sentRequests.put(request.getRequestId(), request);
+                        Topics.send(producer, requests, last.getUserId(), requestCodec.encode(request));
+                    }
+                });
+                chaos.join();
+            }
+            assertThat(failures.get()).isEqualTo(FAILURES);
+
+            Topics.awaitCommitted(features, events.size());
+            Topics.awaitCommitted(recommendations, sentRequests.size());
+            Thread.sleep(3000);
+            cluster.cancelJob(job).get();
+
+            AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
+            List<String> triggers = new ArrayList<>();
+            Map<String, SequenceFeature> lastByUser = new HashMap<>();
+            for (var record : Topics.readCommitted(features)) {
+                SequenceFeature feature = Topics.decode(featureCodec, record.value());
+                triggers.add(feature.getTriggerEventId());
+                lastByUser.put(feature.getUserId(), feature);
+            }
+            Set<String> eventIds = new HashSet<>();
+            events.forEach(e -> eventIds.add(e.getEventId()));
+            assertThat(triggers).as("one feature record per event").doesNotHaveDuplicates().hasSize(events.size());
+            assertThat(new HashSet<>(triggers)).isEqualTo(eventIds);
+
+            Map<String, List<InteractionEvent>> byUser = new HashMap<>();
+            events.forEach(e -> byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e));
+            byUser.forEach((user, history) -> assertThat(lastByUser.get(user).getEntries())
+                    .extracting(entry -> entry.getItemId() + "/" + entry.getAction())
+                    .as("final sequence of user %s", user)
+                    .containsExactlyElementsOf(history.subList(Math.max(0, history.size() - N), history.size())
+                            .stream().map(e -> e.getItemId() + "/" + e.getAction()).toList()));
+
+            AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
+            List<String> answered = Topics.readCommitted(recommendations).stream()
+                    .map(r -> Topics.decode(recommendationCodec, r.value()).getRequestId()).toList();
+            assertThat(answered).as("one answer per request").doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(sentRequests.keySet());
+            assertThat(Topics.readCommitted(deadLetters)).isEmpty();
+        }
+    }
+}
