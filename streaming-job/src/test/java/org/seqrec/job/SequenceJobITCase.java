@@ -44,6 +44,8 @@ class SequenceJobITCase {
     private static final AvroCodec<SequenceFeature> FEATURES = AvroCodec.of(SequenceFeature.class);
     private static final AvroCodec<DeadLetter> DEAD_LETTERS = AvroCodec.of(DeadLetter.class);
 
+    private static final int ROUNDS = 1_000;
+
     private final String interactions = Topics.unique("interactions");
     private final String features = Topics.unique("features");
     private final String deadLetters = Topics.unique("dead-letters");
@@ -119,49 +121,63 @@ class SequenceJobITCase {
                 "blank-event-id", ErrorKind.MISSING_FIELD, "oversized-item", ErrorKind.INVALID_FIELD,
                 "year-1970", ErrorKind.ABSURD_TIMESTAMP, "year-2100", ErrorKind.ABSURD_TIMESTAMP);
 
+        // Hostile volume: ROUNDS of every malformed kind between good records, a redelivered good event
+        // each round, and a long burst for one user; nothing may fail the job or go missing.
         int goodCount = 0;
+        int burst = 3_000;
         try (KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
-            for (var entry : bad.entrySet()) {
-                for (int i = 0; i < 3; i++) {
-                    String user = "user" + (goodCount % 4);
-                    Topics.send(producer, interactions, user,
-                            EVENTS.encode(event("ok" + goodCount, user, "item" + goodCount, goodCount)));
-                    goodCount++;
+            for (int round = 0; round < ROUNDS; round++) {
+                for (var entry : bad.entrySet()) {
+                    for (int i = 0; i < 3; i++) {
+                        String user = "user" + (goodCount % 50);
+                        Topics.send(producer, interactions, user,
+                                EVENTS.encode(event("ok" + goodCount, user, "item" + goodCount, goodCount)));
+                        goodCount++;
+                    }
+                    Topics.send(producer, interactions, "bad-" + entry.getKey(), entry.getValue());
                 }
-                Topics.send(producer, interactions, "bad-" + entry.getKey(), entry.getValue());
+                String user = "user" + (round % 50);
+                Topics.send(producer, interactions, user, EVENTS.encode(event("ok" + round % 50, user, "x", 0)));
             }
-            // A redelivered good event: counted as a duplicate, not a dead letter.
-            Topics.send(producer, interactions, "user0", EVENTS.encode(event("ok0", "user0", "item0", 0)));
+            for (int i = 0; i < burst; i++) {
+                Topics.send(producer, interactions, "burst", EVENTS.encode(event("burst" + i, "burst", "b" + i, i)));
+            }
         }
 
-        JobExecutionResult result = runBounded(Map.of());
+        JobExecutionResult result = runBounded(Map.of("sequence.max-length", "16"));
 
-        List<ConsumerRecord<byte[], byte[]>> letters = Topics.readCommitted(deadLetters);
-        Map<String, DeadLetter> byKey = new HashMap<>();
-        for (var record : letters) {
-            byKey.put(new String(record.key(), StandardCharsets.UTF_8), Topics.decode(DEAD_LETTERS, record.value()));
-        }
-        assertThat(byKey).hasSize(bad.size());
-        bad.forEach((name, value) -> {
-            DeadLetter letter = byKey.get("bad-" + name);
+        Map<String, Integer> lettersPerKind = new HashMap<>();
+        for (var record : Topics.readCommitted(deadLetters)) {
+            String name = new String(record.key(), StandardCharsets.UTF_8).substring("bad-".length());
+            DeadLetter letter = Topics.decode(DEAD_LETTERS, record.value());
             assertThat(letter.getErrorKind()).as(name).isEqualTo(expectedKinds.get(name));
             assertThat(letter.getMessage()).as(name).isNotBlank();
             assertThat(letter.getSourceTopic()).isEqualTo(interactions);
             assertThat(letter.getSourceOffset()).isNotNegative();
+            byte[] value = bad.get(name);
             assertThat(letter.getRawValue() == null ? null : bytes(letter.getRawValue().array())).as(name)
                     .isEqualTo(value == null ? null : bytes(value));
-        });
+            lettersPerKind.merge(name, 1, Integer::sum);
+        }
+        assertThat(lettersPerKind).hasSize(bad.size()).allSatisfy((name, count) -> assertThat(count).isEqualTo(ROUNDS));
 
-        List<SequenceFeature> out = Topics.readCommitted(features).stream().map(r -> Topics.decode(FEATURES, r.value())).toList();
-        assertThat(out).extracting(SequenceFeature::getTriggerEventId).doesNotHaveDuplicates().hasSize(goodCount);
+        List<SequenceFeature> out = Topics.readCommitted(features).stream()
+                .map(r -> Topics.decode(FEATURES, r.value())).toList();
+        assertThat(out).extracting(SequenceFeature::getTriggerEventId).doesNotHaveDuplicates()
+                .hasSize(goodCount + burst);
+        SequenceFeature lastBurst = out.stream().filter(f -> f.getUserId().equals("burst")).reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(items(lastBurst)).hasSize(16).endsWith("b" + (burst - 1));
 
-        long in = goodCount + 1 + bad.size();
+        long in = goodCount + burst + ROUNDS + (long) ROUNDS * bad.size();
         long duplicates = FlinkCluster.counter(METRICS, result, "sequence.duplicates");
         long deadLetterCount = Arrays.stream(ErrorKind.values())
                 .mapToLong(kind -> FlinkCluster.counter(METRICS, result, "deadLetters." + kind.name())).sum();
-        assertThat(duplicates).isEqualTo(1);
-        assertThat(deadLetterCount).isEqualTo(bad.size());
-        assertThat(out.size() + deadLetterCount + duplicates + FlinkCluster.counter(METRICS, result, "sequence.tooOld")).isEqualTo(in);
+        long tooOld = FlinkCluster.counter(METRICS, result, "sequence.tooOld");
+        assertThat(deadLetterCount).isEqualTo((long) ROUNDS * bad.size());
+        assertThat(duplicates + tooOld).as("redelivered events, each dropped once").isEqualTo(ROUNDS);
+        assertThat(out.size() + deadLetterCount + duplicates + tooOld).isEqualTo(in);
+        assertThat(FlinkCluster.gauge(METRICS, result, "numRestarts")).as("the job never restarted").isEqualTo(0L);
     }
 
     private static InteractionEvent withTime(InteractionEvent event, long epochMillis) {

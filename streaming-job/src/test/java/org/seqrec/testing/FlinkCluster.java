@@ -4,6 +4,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -41,5 +42,15 @@ public final class FlinkCluster {
                 .map(e -> e.getValue().get(shortName))
                 .filter(metric -> metric instanceof Counter)
                 .mapToLong(metric -> ((Counter) metric).getCount()).sum();
+    }
+
+    /** The value of a job-level gauge such as {@code numRestarts} (the largest, if several report it). */
+    public static long gauge(InMemoryReporter metrics, JobExecutionResult result, String name) {
+        return metrics.getMetricsByGroup().entrySet().stream()
+                .filter(e -> result.getJobID().toString().equals(e.getKey().getAllVariables().get("<job_id>")))
+                .map(e -> e.getValue().get(name))
+                .filter(metric -> metric instanceof Gauge<?> g && g.getValue() instanceof Number)
+                .mapToLong(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
+                .max().orElseThrow(() -> new AssertionError("no gauge " + name + " for job " + result.getJobID()));
     }
 }
