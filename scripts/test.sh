@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Java build and tests (schemas, streaming job: unit tests and MiniCluster +
-# real Kafka ITCases), then the Python tests of model-export. Installs the Debian packages the Python
-# side needs when missing (as root), or names them and stops.
+# real Kafka ITCases), the Python tests of model-export, and the offline check of the deployment files.
+# Installs the Debian packages they need when missing (as root), or names them and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +31,13 @@ grep -E "Tests run:|FAIL|BUILD|ERROR\]" run/java-tests.log
 echo "[test] Python: model-export tests"
 (cd model-export && "$PY" -m pytest -q tests)
 python_status=$?
+
+echo "[test] Deployment files: deploy/validate.sh"
+deploy/validate.sh
+deploy_status=$?
 set -e
 
 echo "[test] Java: $([ "$java_status" = 0 ] && echo passed || echo "FAILED (see run/java-tests.log)");" \
-     "Python: $([ "$python_status" = 0 ] && echo passed || echo FAILED)"
-[ "$java_status" = 0 ] && [ "$python_status" = 0 ]
+     "Python: $([ "$python_status" = 0 ] && echo passed || echo FAILED);" \
+     "deployment files: $([ "$deploy_status" = 0 ] && echo valid || echo INVALID)"
+[ "$java_status" = 0 ] && [ "$python_status" = 0 ] && [ "$deploy_status" = 0 ]
