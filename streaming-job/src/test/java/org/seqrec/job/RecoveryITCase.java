@@ -3,7 +3,6 @@ package org.seqrec.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,13 +13,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -32,7 +25,8 @@ import org.seqrec.avro.SequenceFeature;
 import org.seqrec.local.MovieLens;
 import org.seqrec.local.ReplayProducer;
 import org.seqrec.schemas.AvroCodec;
-import org.seqrec.testing.SharedKafka;
+import org.seqrec.testing.FlinkCluster;
+import org.seqrec.testing.JobTopics;
 import org.seqrec.testing.Topics;
 
 /**
@@ -44,39 +38,20 @@ import org.seqrec.testing.Topics;
  */
 class RecoveryITCase {
 
+    static final Path MODEL = Path.of("..", "model-export", "models", "attn_mvp.onnx");
     private static final int N = 64;
     private static final int FAILURES = 5;
 
     @Test
     void shouldLoseAndDuplicateNothingAcrossTaskManagerLosses(@TempDir Path checkpoints) throws Exception {
-        String interactions = Topics.unique("interactions");
-        String requests = Topics.unique("rank-requests");
-        String pool = Topics.unique("pool");
-        String features = Topics.unique("features");
-        String recommendations = Topics.unique("recommendations");
-        String deadLetters = Topics.unique("dead-letters");
-        SharedKafka.broker().createTopics(2, interactions, requests, pool, features, recommendations, deadLetters);
-
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap-servers", SharedKafka.broker().bootstrapServers(),
-                "topic.interactions", interactions, "topic.rank-requests", requests, "topic.candidates", pool,
-                "topic.features", features, "topic.recommendations", recommendations,
-                "topic.dead-letters", deadLetters, "source.starting-offsets", "earliest"));
-        settings.putAll(Map.of("scoring.model-path", Path.of("..", "model-export", "models", "attn_mvp.onnx").toString(),
-                "scoring.device", "cpu", "sequence.max-length", String.valueOf(N), "checkpoint.interval", "1s",
-                "checkpoint.dir", checkpoints.toUri().toString(),
-                "sink.transactional-id-prefix", Topics.unique("tx")));
+        JobTopics topics = JobTopics.create();
+        Map<String, String> settings = topics.settings();
+        settings.putAll(Map.of("scoring.model-path", MODEL.toString(), "scoring.device", "cpu",
+                "sequence.max-length", String.valueOf(N), "checkpoint.interval", "1s",
+                "checkpoint.dir", checkpoints.toUri().toString()));
         JobConfig config = JobConfig.fromMap(settings);
 
-        Configuration flink = new Configuration();
-        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(flink).setNumTaskManagers(2).setNumSlotsPerTaskManager(1).build())) {
-            cluster.start();
+        try (MiniCluster cluster = FlinkCluster.standalone(2, 1)) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             SequenceJob.fromConfig(config).build(env);
@@ -100,7 +75,7 @@ class RecoveryITCase {
 
             Map<String, RankingRequest> sentRequests = new HashMap<>();
             AvroCodec<RankingRequest> requestCodec = AvroCodec.of(RankingRequest.class);
-            try (ReplayProducer replay = new ReplayProducer(config.kafkaClientProperties(), interactions, 1e12, 4000);
+            try (ReplayProducer replay = new ReplayProducer(config.kafkaClientProperties(), topics.interactions(), 1e12, 4000);
                     KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
                 chaos.start();
                 replay.replay(events, sent -> {
@@ -109,22 +84,22 @@ class RecoveryITCase {
                         RankingRequest request = new RankingRequest("req-" + sent, last.getUserId(),
                                 List.of("1", "2", "3", "318", "999999"), 3, Instant.now());
                         sentRequests.put(request.getRequestId(), request);
-                        Topics.send(producer, requests, last.getUserId(), requestCodec.encode(request));
+                        Topics.send(producer, topics.requests(), last.getUserId(), requestCodec.encode(request));
                     }
                 });
                 chaos.join();
             }
             assertThat(failures.get()).isEqualTo(FAILURES);
 
-            Topics.awaitCommitted(features, events.size());
-            Topics.awaitCommitted(recommendations, sentRequests.size());
+            Topics.awaitCommitted(topics.features(), events.size());
+            Topics.awaitCommitted(topics.recommendations(), sentRequests.size());
             Thread.sleep(3000);
             cluster.cancelJob(job).get();
 
             AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
             List<String> triggers = new ArrayList<>();
             Map<String, SequenceFeature> lastByUser = new HashMap<>();
-            for (var record : Topics.readCommitted(features)) {
+            for (var record : Topics.readCommitted(topics.features())) {
                 SequenceFeature feature = Topics.decode(featureCodec, record.value());
                 triggers.add(feature.getTriggerEventId());
                 lastByUser.put(feature.getUserId(), feature);
@@ -143,11 +118,11 @@ class RecoveryITCase {
                             .stream().map(e -> e.getItemId() + "/" + e.getAction()).toList()));
 
             AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
-            List<String> answered = Topics.readCommitted(recommendations).stream()
+            List<String> answered = Topics.readCommitted(topics.recommendations()).stream()
                     .map(r -> Topics.decode(recommendationCodec, r.value()).getRequestId()).toList();
             assertThat(answered).as("one answer per request").doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(sentRequests.keySet());
-            assertThat(Topics.readCommitted(deadLetters)).isEmpty();
+            assertThat(Topics.readCommitted(topics.deadLetters())).isEmpty();
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -37,7 +36,7 @@ import org.seqrec.job.sequence.PackedSequence;
 import org.seqrec.local.MovieLens;
 import org.seqrec.schemas.AvroCodec;
 import org.seqrec.testing.FlinkCluster;
-import org.seqrec.testing.SharedKafka;
+import org.seqrec.testing.JobTopics;
 import org.seqrec.testing.Topics;
 
 /**
@@ -57,14 +56,7 @@ class ScoringJobITCase {
 
     @Test
     void shouldAnswerEveryRequestOnceAndRefreshEachUserOnceWithTheModelsOwnScores() throws Exception {
-        String interactions = Topics.unique("interactions");
-        String requests = Topics.unique("rank-requests");
-        String pool = Topics.unique("pool");
-        String features = Topics.unique("features");
-        String recommendations = Topics.unique("recommendations");
-        String deadLetters = Topics.unique("dead-letters");
-        SharedKafka.broker().createTopics(2, interactions, requests, pool, features, recommendations, deadLetters);
-
+        JobTopics topics = JobTopics.create();
         Map<String, List<InteractionEvent>> byUser = new LinkedHashMap<>();
         for (InteractionEvent e : MovieLens.events(MovieLens.DEFAULT_DIR_FROM_MODULE)) {
             byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e);
@@ -76,15 +68,10 @@ class ScoringJobITCase {
         Random random = new Random(11);
         Instant now = Instant.now();
 
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap-servers", SharedKafka.broker().bootstrapServers(),
-                "topic.interactions", interactions, "topic.rank-requests", requests, "topic.candidates", pool,
-                "topic.features", features, "topic.recommendations", recommendations,
-                "topic.dead-letters", deadLetters, "source.starting-offsets", "earliest"));
+        Map<String, String> settings = topics.settings();
         settings.putAll(Map.of("scoring.model-path", MODEL.toString(), "scoring.device", "cpu",
                 "scoring.batch-size", "8", "scoring.max-candidates", String.valueOf(MAX_CANDIDATES),
-                "pool.refresh-interval", "1 h", "pool.top-k", "3", "checkpoint.interval", "1s",
-                "sink.transactional-id-prefix", Topics.unique("tx")));
+                "pool.refresh-interval", "1 h", "pool.top-k", "3", "checkpoint.interval", "1s"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         SequenceJob.fromConfig(JobConfig.fromMap(settings)).build(env);
@@ -94,14 +81,14 @@ class ScoringJobITCase {
         AvroCodec<RankingRequest> requestCodec = AvroCodec.of(RankingRequest.class);
         Map<String, RankingRequest> sent = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
-            Topics.send(producer, pool, null, AvroCodec.of(CandidatePoolUpdate.class).encode(
+            Topics.send(producer, topics.pool(), null, AvroCodec.of(CandidatePoolUpdate.class).encode(
                     new CandidatePoolUpdate(PoolOp.ADD, movies.subList(0, 25), now)));
             producer.flush();
             // Interactions start once every subtask holds the pool, so each user's first one refreshes.
             awaitGauge("pool.size", 25, 2);
             for (String user : users) {
                 for (InteractionEvent e : byUser.get(user)) {
-                    Topics.send(producer, interactions, user, eventCodec.encode(e));
+                    Topics.send(producer, topics.interactions(), user, eventCodec.encode(e));
                 }
             }
             List<String> askFor = new ArrayList<>(users);
@@ -114,22 +101,22 @@ class ScoringJobITCase {
                 candidates.add("999999");
                 RankingRequest request = new RankingRequest("req-" + user, user, candidates, 5, now);
                 sent.put(request.getRequestId(), request);
-                Topics.send(producer, requests, user, requestCodec.encode(request));
+                Topics.send(producer, topics.requests(), user, requestCodec.encode(request));
             }
-            Topics.send(producer, requests, "bad-empty", requestCodec.encode(
+            Topics.send(producer, topics.requests(), "bad-empty", requestCodec.encode(
                     new RankingRequest("req-empty", "u", List.of(), 5, now)));
             List<String> tooMany = movies.subList(0, MAX_CANDIDATES + 1);
-            Topics.send(producer, requests, "bad-oversized", requestCodec.encode(
+            Topics.send(producer, topics.requests(), "bad-oversized", requestCodec.encode(
                     new RankingRequest("req-oversized", "u", tooMany, 5, now)));
         }
         int expected = sent.size() + users.size();
-        Topics.awaitCommitted(recommendations, expected);
-        Topics.awaitCommitted(deadLetters, 2);
+        Topics.awaitCommitted(topics.recommendations(), expected);
+        Topics.awaitCommitted(topics.deadLetters(), 2);
         Thread.sleep(3000);
         job.cancel().get();
 
         AvroCodec<Recommendation> codec = AvroCodec.of(Recommendation.class);
-        List<Recommendation> out = Topics.readCommitted(recommendations).stream()
+        List<Recommendation> out = Topics.readCommitted(topics.recommendations()).stream()
                 .map(r -> Topics.decode(codec, r.value())).toList();
         Map<String, List<Recommendation>> answers = out.stream().filter(r -> r.getRequestId() != null)
                 .collect(Collectors.groupingBy(Recommendation::getRequestId));
@@ -162,7 +149,7 @@ class ScoringJobITCase {
             }
         }
 
-        Map<String, DeadLetter> letters = Topics.readCommitted(deadLetters).stream().collect(Collectors.toMap(
+        Map<String, DeadLetter> letters = Topics.readCommitted(topics.deadLetters()).stream().collect(Collectors.toMap(
                 r -> new String(r.key(), StandardCharsets.UTF_8),
                 r -> Topics.decode(AvroCodec.of(DeadLetter.class), r.value())));
         assertThat(letters.get("bad-empty").getErrorKind()).isEqualTo(ErrorKind.MISSING_FIELD);

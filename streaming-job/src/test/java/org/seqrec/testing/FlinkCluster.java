@@ -2,7 +2,11 @@ package org.seqrec.testing;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
+import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -52,5 +56,22 @@ public final class FlinkCluster {
                 .filter(metric -> metric instanceof Gauge<?> g && g.getValue() instanceof Number)
                 .mapToLong(metric -> ((Number) ((Gauge<?>) metric).getValue()).longValue())
                 .max().orElseThrow(() -> new AssertionError("no gauge " + name + " for job " + result.getJobID()));
+    }
+
+    /**
+     * A started MiniCluster of its own (RocksDB, restarts every 0.5 s, up to 100), for tests that kill
+     * TaskManagers or stop jobs with savepoints. Close it when done.
+     */
+    public static MiniCluster standalone(int taskManagers, int slotsEach) throws Exception {
+        Configuration config = new Configuration();
+        config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
+                .setNumTaskManagers(taskManagers).setNumSlotsPerTaskManager(slotsEach).build());
+        cluster.start();
+        return cluster;
     }
 }

@@ -1,0 +1,133 @@
+package org.seqrec.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seqrec.avro.InteractionEvent;
+import org.seqrec.avro.RankingRequest;
+import org.seqrec.avro.Recommendation;
+import org.seqrec.avro.SequenceFeature;
+import org.seqrec.job.scoring.Device;
+import org.seqrec.job.scoring.RankingModel;
+import org.seqrec.local.MovieLens;
+import org.seqrec.schemas.AvroCodec;
+import org.seqrec.testing.FlinkCluster;
+import org.seqrec.testing.JobTopics;
+import org.seqrec.testing.Topics;
+
+/**
+ * The upgrade path operators use: stop with a savepoint, restart from it with another parallelism and
+ * another model. State survives the rescale, outputs continue without a gap or a duplicate, and every
+ * answer after the switch names the new model.
+ */
+class UpgradeITCase {
+
+    private static final Path MODELS = Path.of("..", "model-export", "models");
+    private static final int N = 64;
+
+    @Test
+    void shouldKeepStateAndOutputsAcrossSavepointRescaleAndModelSwitch(@TempDir Path dir) throws Exception {
+        JobTopics topics = JobTopics.create();
+        List<InteractionEvent> events = MovieLens.events(MovieLens.DEFAULT_DIR_FROM_MODULE).subList(0, 20_000);
+        int half = events.size() / 2;
+
+        try (MiniCluster cluster = FlinkCluster.standalone(1, 4);
+                KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
+            JobID before = cluster.submitJob(jobGraph(topics, dir, "attn_mvp.onnx", 2, null)).get().getJobID();
+            produce(producer, topics, events.subList(0, half), "before");
+            Topics.awaitCommitted(topics.features(), half);
+            Topics.awaitCommitted(topics.recommendations(), half / 1000);
+            String savepoint = cluster.stopWithSavepoint(before, dir.resolve("savepoints").toUri().toString(), false,
+                    SavepointFormatType.CANONICAL).get();
+
+            JobID after = cluster.submitJob(jobGraph(topics, dir, "interleaved.onnx", 3, savepoint)).get().getJobID();
+            produce(producer, topics, events.subList(half, events.size()), "after");
+            Topics.awaitCommitted(topics.features(), events.size());
+            Topics.awaitCommitted(topics.recommendations(), events.size() / 1000);
+            Thread.sleep(2000);
+            cluster.cancelJob(after).get();
+        }
+
+        AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
+        List<String> triggers = new ArrayList<>();
+        Map<String, SequenceFeature> lastByUser = new HashMap<>();
+        for (var record : Topics.readCommitted(topics.features())) {
+            SequenceFeature feature = Topics.decode(featureCodec, record.value());
+            triggers.add(feature.getTriggerEventId());
+            lastByUser.put(feature.getUserId(), feature);
+        }
+        assertThat(triggers).doesNotHaveDuplicates().hasSize(events.size());
+        assertThat(new HashSet<>(triggers)).containsAll(events.stream().map(InteractionEvent::getEventId).toList());
+        Map<String, List<InteractionEvent>> byUser = new HashMap<>();
+        events.forEach(e -> byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e));
+        byUser.forEach((user, history) -> assertThat(lastByUser.get(user).getEntries())
+                .extracting(entry -> entry.getItemId() + "/" + entry.getAction())
+                .as("sequence of user %s spans the savepoint", user)
+                .containsExactlyElementsOf(history.subList(Math.max(0, history.size() - N), history.size()).stream()
+                        .map(e -> e.getItemId() + "/" + e.getAction()).toList()));
+
+        String newVersion;
+        try (RankingModel model = RankingModel.load(MODELS.resolve("interleaved.onnx"), Device.CPU, 1, N)) {
+            newVersion = model.metadata().version();
+        }
+        AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
+        List<Recommendation> answers = Topics.readCommitted(topics.recommendations()).stream()
+                .map(r -> Topics.decode(recommendationCodec, r.value())).toList();
+        assertThat(answers).extracting(Recommendation::getRequestId).doesNotHaveDuplicates()
+                .hasSize(events.size() / 1000);
+        for (Recommendation answer : answers) {
+            boolean afterSwitch = answer.getRequestId().startsWith("after");
+            assertThat(answer.getModelArchitecture()).as(answer.getRequestId())
+                    .isEqualTo(afterSwitch ? "interleaved" : "attn_mvp");
+            if (afterSwitch) {
+                assertThat(answer.getModelVersion()).isEqualTo(newVersion);
+            }
+        }
+    }
+
+    private static JobGraph jobGraph(JobTopics topics, Path dir, String model, int parallelism, String savepoint) {
+        Map<String, String> settings = topics.settings();
+        settings.putAll(Map.of("scoring.model-path", MODELS.resolve(model).toString(), "scoring.device", "cpu",
+                "sequence.max-length", String.valueOf(N), "checkpoint.interval", "1s",
+                "checkpoint.dir", dir.resolve("checkpoints").toUri().toString()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        SequenceJob.fromConfig(JobConfig.fromMap(settings)).build(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        if (savepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
+        }
+        return graph;
+    }
+
+    /** The events, plus a ranking request for the acting user after every 1,000th. */
+    private static void produce(KafkaProducer<byte[], byte[]> producer, JobTopics topics, List<InteractionEvent> events,
+            String phase) {
+        AvroCodec<InteractionEvent> eventCodec = AvroCodec.of(InteractionEvent.class);
+        AvroCodec<RankingRequest> requestCodec = AvroCodec.of(RankingRequest.class);
+        for (int i = 0; i < events.size(); i++) {
+            InteractionEvent event = events.get(i);
+            Topics.send(producer, topics.interactions(), event.getUserId(), eventCodec.encode(event));
+            if (i % 1000 == 999) {
+                Topics.send(producer, topics.requests(), event.getUserId(), requestCodec.encode(new RankingRequest(
+                        phase + "-" + i, event.getUserId(), List.of("1", "50", "318"), 2, Instant.now())));
+            }
+        }
+        producer.flush();
+    }
+}
