@@ -30,9 +30,13 @@ import org.seqrec.schemas.AvroCodec;
  * checkpoint barrier (so no task is in flight across a checkpoint: a restore neither loses nor re-scores
  * work), and at end of input. Emits one encoded {@link Recommendation} per task.
  *
- * <p>Metrics ({@code scoring} group): {@code requests} and {@code requestsPerSecond}, {@code batches},
- * {@code batchSize}, {@code queueWaitMs}, {@code inferenceMs} histograms, {@code device},
- * {@code deviceIsCuda}, {@code modelArchitecture}, {@code modelVersion} gauges.
+ * <p>Metrics ({@code scoring} group): {@code requests} and {@code requestsPerSecond}, {@code batches};
+ * histograms {@code batchSize}, {@code queueWaitMs}, {@code inferenceMs} and {@code eventToOutputMs} (event
+ * time of the request or interaction to the recommendation leaving this operator; it becomes visible to
+ * read_committed readers at the next checkpoint); gauges {@code device}, {@code deviceIsCuda},
+ * {@code modelArchitecture}, {@code modelVersion}, and {@code modelInfo} (always 1) whose labels
+ * {@code model_architecture}, {@code model_version} and {@code device} carry the strings to reporters that
+ * export numbers only, such as Prometheus.
  */
 public final class BatchScorer extends AbstractStreamOperator<EncodedRecord>
         implements OneInputStreamOperator<ScoringTask, EncodedRecord>, BoundedOneInput {
@@ -57,6 +61,7 @@ public final class BatchScorer extends AbstractStreamOperator<EncodedRecord>
     private transient Histogram batchSizes;
     private transient Histogram queueWait;
     private transient Histogram inference;
+    private transient Histogram eventToOutput;
 
     public BatchScorer(String modelPath, Device device, int intraOpThreads, int sequenceLength, int batchSize,
             Duration deadline) {
@@ -83,12 +88,17 @@ public final class BatchScorer extends AbstractStreamOperator<EncodedRecord>
         batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         queueWait = metrics.histogram("queueWaitMs", new DescriptiveStatisticsHistogram(1000));
         inference = metrics.histogram("inferenceMs", new DescriptiveStatisticsHistogram(1000));
+        eventToOutput = metrics.histogram("eventToOutputMs", new DescriptiveStatisticsHistogram(1000));
         Device actual = model.device();
         ModelMetadata metadata = model.metadata();
         metrics.gauge("device", () -> actual.name().toLowerCase(Locale.ROOT));
         metrics.gauge("deviceIsCuda", () -> actual == Device.CUDA ? 1 : 0);
         metrics.gauge("modelArchitecture", metadata::architecture);
         metrics.gauge("modelVersion", metadata::version);
+        metrics.addGroup("model_architecture", metadata.architecture())
+                .addGroup("model_version", metadata.version())
+                .addGroup("device", actual.name().toLowerCase(Locale.ROOT))
+                .gauge("modelInfo", () -> 1);
     }
 
     @Override
@@ -142,6 +152,7 @@ public final class BatchScorer extends AbstractStreamOperator<EncodedRecord>
             Recommendation recommendation = recommendation(task, histories.get(i), results.get(i), now);
             output.collect(new StreamRecord<>(new EncodedRecord(AvroRecordSerializer.utf8(task.userId),
                     codec.encode(recommendation)), task.eventTime));
+            eventToOutput.update(now - task.eventTime);
         }
         requests.inc(buffer.size());
         buffer.clear();
