@@ -40,8 +40,12 @@ public final class ModelCostBenchmark {
     private static final int[] CANDIDATES = {1, 100, 500};
     private static final int[] BATCH = {1, 32, 256};
     private static final Cell TARGET = new Cell(256, 100, 64);
-    /** The ONNX graphs hold dense B x H x L x L attention scores (several copies); beyond this, skip. */
-    private static final double MAX_SCORE_BYTES = 2.0 * (1L << 30);
+    /**
+     * The graphs compute dense B x H x L x L attention scores, and ONNX Runtime keeps several such tensors
+     * (three sessions that had each run 0.65-0.81 GB of scores held 10.7 GB between them); beyond this the
+     * cell is skipped to stay within a shared machine's memory.
+     */
+    private static final double MAX_SCORE_BYTES = 512.0 * (1 << 20);
     private static final double MIN_MEASURE_SECONDS = 0.5;
     private static final int MIN_CALLS = 3;
     private static final int WARM_UP_CALLS = 2;
@@ -76,27 +80,24 @@ public final class ModelCostBenchmark {
                 maxSecondsPerCall);
 
         Map<Cell, Map<String, Timing>> grid = new LinkedHashMap<>();
-        try (Models oneThread = new Models(models, 1)) {
-            Map<String, Timing> previousB = new HashMap<>();
-            for (int n : HISTORY) {
-                for (int c : CANDIDATES) {
-                    for (int b : BATCH) {
-                        Cell cell = new Cell(n, c, b);
-                        Map<String, Timing> row = new LinkedHashMap<>();
-                        for (String arch : ARCHITECTURES) {
-                            Shape shape = shapes.get(arch);
-                            Timing smaller = b == BATCH[0] ? null : previousB.get(arch);
-                            Timing t = skipReason(arch, shape, cell, smaller, maxSecondsPerCall);
-                            if (t == null) {
-                                t = measure(oneThread.get(arch), batch(shape, cell, new Random(cell.hashCode())),
-                                        maxSecondsPerCall);
-                            }
-                            row.put(arch, t);
-                            previousB.put(arch, t);
-                            System.err.printf("%s %s: %s%n", cell, arch, t.ran() ? fmt(t.ms) + " ms" : t.skipped);
+        Map<String, Timing> previousB = new HashMap<>();
+        for (int n : HISTORY) {
+            for (int c : CANDIDATES) {
+                for (int b : BATCH) {
+                    Cell cell = new Cell(n, c, b);
+                    Map<String, Timing> row = new LinkedHashMap<>();
+                    for (String arch : ARCHITECTURES) {
+                        Shape shape = shapes.get(arch);
+                        Timing smaller = b == BATCH[0] ? null : previousB.get(arch);
+                        Timing t = skipReason(arch, shape, cell, smaller, maxSecondsPerCall);
+                        if (t == null) {
+                            t = measure(models, arch, batch(shape, cell, new Random(cell.hashCode())), maxSecondsPerCall);
                         }
-                        grid.put(cell, row);
+                        row.put(arch, t);
+                        previousB.put(arch, t);
+                        System.err.printf("%s %s: %s%n", cell, arch, t.ran() ? fmt(t.ms) + " ms" : t.skipped);
                     }
+                    grid.put(cell, row);
                 }
             }
         }
@@ -105,42 +106,20 @@ public final class ModelCostBenchmark {
         // The target cell, several interleaved rounds per thread count; medians over all rounds' calls.
         Map<Integer, Map<String, Timing>> target = new LinkedHashMap<>();
         for (int threads : new int[] {1, 2}) {
-            try (Models loaded = new Models(models, threads)) {
-                Map<String, List<Double>> calls = new LinkedHashMap<>();
-                for (int round = 0; round < TARGET_ROUNDS; round++) {
-                    for (String arch : ARCHITECTURES) {
-                        ScoringBatch batch = batch(shapes.get(arch), TARGET, new Random(round));
-                        calls.computeIfAbsent(arch, a -> new ArrayList<>())
-                                .addAll(time(loaded.get(arch), batch, maxSecondsPerCall));
-                    }
+            Map<String, List<Double>> calls = new LinkedHashMap<>();
+            for (int round = 0; round < TARGET_ROUNDS; round++) {
+                for (String arch : ARCHITECTURES) {
+                    ScoringBatch batch = batch(shapes.get(arch), TARGET, new Random(round));
+                    calls.computeIfAbsent(arch, a -> new ArrayList<>())
+                            .addAll(time(models, arch, threads, batch, maxSecondsPerCall));
                 }
-                Map<String, Timing> row = new LinkedHashMap<>();
-                calls.forEach((arch, ms) -> row.put(arch, new Timing(median(ms), null)));
-                target.put(threads, row);
             }
+            Map<String, Timing> row = new LinkedHashMap<>();
+            calls.forEach((arch, ms) -> row.put(arch, new Timing(median(ms), null)));
+            target.put(threads, row);
         }
         double[] peak = {matMulPeak(env, 1), matMulPeak(env, 2)};
         printTarget(target, shapes, peak);
-    }
-
-    /** Every architecture's model, loaded as the job loads it (sequence length 1: any N is accepted). */
-    private static final class Models implements AutoCloseable {
-        private final Map<String, RankingModel> byArch = new LinkedHashMap<>();
-
-        Models(Path dir, int threads) {
-            for (String arch : ARCHITECTURES) {
-                byArch.put(arch, RankingModel.load(dir.resolve(arch + ".onnx"), Device.CPU, threads, 1));
-            }
-        }
-
-        RankingModel get(String arch) {
-            return byArch.get(arch);
-        }
-
-        @Override
-        public void close() {
-            byArch.values().forEach(RankingModel::close);
-        }
     }
 
     private static Shape shape(OrtEnvironment env, Path path) throws Exception {
@@ -166,8 +145,8 @@ public final class ModelCostBenchmark {
         double l = tokens(arch, cell);
         double scoreBytes = (double) cell.b * shape.heads * l * l * Float.BYTES;
         if (scoreBytes > MAX_SCORE_BYTES) {
-            return Timing.skip(String.format("skipped: attention scores alone %.1f GiB (> %.0f GiB)",
-                    scoreBytes / (1L << 30), MAX_SCORE_BYTES / (1L << 30)));
+            return Timing.skip(String.format("skipped: attention scores alone %.0f MiB (> %.0f MiB)",
+                    scoreBytes / (1 << 20), MAX_SCORE_BYTES / (1 << 20)));
         }
         if (smaller == null) {
             return null;
@@ -199,33 +178,42 @@ public final class ModelCostBenchmark {
         return ScoringBatch.of(items, actions, candidates, 0);
     }
 
-    private static Timing measure(RankingModel model, ScoringBatch batch, double maxSeconds) throws OrtException {
-        List<Double> ms = time(model, batch, maxSeconds);
+    private static Timing measure(Path models, String arch, ScoringBatch batch, double maxSeconds) throws OrtException {
+        List<Double> ms = time(models, arch, 1, batch, maxSeconds);
         double median = median(ms);
         return median > maxSeconds * 1000
                 ? Timing.skip(String.format("skipped: > %.0f s per call (%.1f s)", maxSeconds, median / 1000))
                 : new Timing(median, null);
     }
 
-    /** Milliseconds of each measured call after the warm-up: at least 3 calls and 0.5 s, fewer if one is over the limit. */
-    private static List<Double> time(RankingModel model, ScoringBatch batch, double maxSeconds) throws OrtException {
-        for (int i = 0; i < WARM_UP_CALLS; i++) {
-            long start = System.nanoTime();
-            model.score(batch);
-            if ((System.nanoTime() - start) / 1e9 > maxSeconds) {
-                return List.of((System.nanoTime() - start) / 1e6);
+    /**
+     * Milliseconds of each measured call after the warm-up: at least 3 calls and 0.5 s, but none after
+     * a call over the limit. The warm-up calls are not held to the limit: they grow ONNX Runtime's
+     * memory arena and then its planned memory pattern to the batch's size, and that first touch of fresh
+     * memory was up to 15 times slower than a steady call here. The model is loaded as the job loads it (sequence length 1, so
+     * any N is accepted) and closed afterwards: ONNX Runtime's memory arena only grows, and a session kept
+     * from a large cell would hold that memory through the rest of the run.
+     */
+    private static List<Double> time(Path models, String arch, int threads, ScoringBatch batch, double maxSeconds)
+            throws OrtException {
+        try (RankingModel model = RankingModel.load(models.resolve(arch + ".onnx"), Device.CPU, threads, 1)) {
+            for (int i = 0; i < WARM_UP_CALLS; i++) {
+                model.score(batch);
             }
+            List<Double> ms = new ArrayList<>();
+            double total = 0;
+            while (ms.size() < MIN_CALLS || total < MIN_MEASURE_SECONDS * 1000) {
+                long start = System.nanoTime();
+                model.score(batch);
+                double elapsed = (System.nanoTime() - start) / 1e6;
+                ms.add(elapsed);
+                total += elapsed;
+                if (elapsed > maxSeconds * 1000) {
+                    break;
+                }
+            }
+            return ms;
         }
-        List<Double> ms = new ArrayList<>();
-        double total = 0;
-        while (ms.size() < MIN_CALLS || total < MIN_MEASURE_SECONDS * 1000) {
-            long start = System.nanoTime();
-            model.score(batch);
-            double elapsed = (System.nanoTime() - start) / 1e6;
-            ms.add(elapsed);
-            total += elapsed;
-        }
-        return ms;
     }
 
     /**
