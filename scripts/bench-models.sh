@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures model cost per architecture through ONNX Runtime and prints markdown tables:
-# scripts/bench-models.sh [maxSecondsPerCall] [modelsDir]   (about 15 minutes on 2 cores)
+# scripts/bench-models.sh [maxSecondsPerCall] [modelsDir]   (about 6 minutes on 2 shared cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests install

@@ -190,7 +190,7 @@ public final class ModelCostBenchmark {
      * Milliseconds of each measured call after the warm-up: at least 3 calls and 0.5 s, but none after
      * a call over the limit. The warm-up calls are not held to the limit: they grow ONNX Runtime's
      * memory arena and then its planned memory pattern to the batch's size, and that first touch of fresh
-     * memory was up to 15 times slower than a steady call here. The model is loaded as the job loads it (sequence length 1, so
+     * memory made a call ten times slower or more here. The model is loaded as the job loads it (sequence length 1, so
      * any N is accepted) and closed afterwards: ONNX Runtime's memory arena only grows, and a session kept
      * from a large cell would hold that memory through the rest of the run.
      */
