@@ -3,10 +3,6 @@ package org.seqrec.local;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Random;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.DeadLetter;
-import org.seqrec.avro.PoolOp;
-import org.seqrec.avro.RankingRequest;
 import org.seqrec.avro.Recommendation;
 import org.seqrec.avro.ScoredItem;
 import org.seqrec.avro.InteractionEvent;
@@ -123,7 +116,7 @@ public final class LocalRunner {
         int bad = Integer.parseInt(own.get("bad-records"));
         injectBadRecords(config, bad);
         List<String> popular = mostInteracted(events, Integer.parseInt(own.get("pool-size")));
-        RequestMaker requests = new RequestMaker(config, popular);
+        DemoRequests requests = new DemoRequests(config, popular);
         requests.publishPool();
         say(String.format("Candidate pool: the %d most-rated movies; a ranking request every %s ms for the user"
                 + " who just acted", popular.size(), own.get("request-every-ms")));
@@ -175,46 +168,6 @@ public final class LocalRunner {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
                 .limit(n).map(Map.Entry::getKey).toList();
-    }
-
-    /** Publishes the candidate pool and sends ranking requests of random pool items. */
-    private static final class RequestMaker implements AutoCloseable {
-        private final JobConfig config;
-        private final List<String> pool;
-        private final KafkaProducer<byte[], byte[]> producer;
-        private final Random random = new Random(7);
-        private long asked;
-
-        RequestMaker(JobConfig config, List<String> pool) {
-            this.config = config;
-            this.pool = pool;
-            this.producer = new KafkaProducer<>(config.kafkaClientProperties(), new ByteArraySerializer(),
-                    new ByteArraySerializer());
-        }
-
-        void publishPool() {
-            producer.send(new ProducerRecord<>(config.get(JobConfig.CANDIDATES_TOPIC), null, AvroCodec
-                    .of(CandidatePoolUpdate.class).encode(new CandidatePoolUpdate(PoolOp.ADD, pool, Instant.now()))));
-            producer.flush();
-        }
-
-        void ask(String user) {
-            List<String> candidates = new ArrayList<>(pool);
-            Collections.shuffle(candidates, random);
-            RankingRequest request = new RankingRequest("demo-" + (++asked), user,
-                    candidates.subList(0, Math.min(50, candidates.size())), 5, Instant.now());
-            producer.send(new ProducerRecord<>(config.get(JobConfig.RANK_REQUESTS_TOPIC),
-                    user.getBytes(StandardCharsets.UTF_8), AvroCodec.of(RankingRequest.class).encode(request)));
-        }
-
-        long asked() {
-            return asked;
-        }
-
-        @Override
-        public void close() {
-            producer.close();
-        }
     }
 
     private static void injectBadRecords(JobConfig config, int count) {
