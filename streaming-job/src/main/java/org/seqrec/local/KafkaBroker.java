@@ -38,15 +38,15 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dir;
-    private final Process process;
     private final String bootstrapServers;
     private final Thread shutdownHook;
+    private volatile Process process;
 
     private KafkaBroker(Path dir, Process process, String bootstrapServers) {
         this.dir = dir;
         this.process = process;
         this.bootstrapServers = bootstrapServers;
-        this.shutdownHook = new Thread(process::destroyForcibly, "kafka-broker-reaper");
+        this.shutdownHook = new Thread(() -> this.process.destroyForcibly(), "kafka-broker-reaper");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -114,9 +114,38 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
+    /**
+     * Stops the broker process but keeps its data and ports, as an outage would; {@link #restart()} brings
+     * the same broker back.
+     */
+    public synchronized void stop() {
+        stopProcess();
+    }
+
+    /** Starts the broker again on its data and ports after {@link #stop()}; returns once it answers. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("The broker at " + bootstrapServers + " is running");
+        }
+        Path log = dir.resolve("broker.log");
+        process = launch(List.of("kafka.Kafka", dir.resolve("server.properties").toString()), log);
+        awaitReady(log);
+        LOG.info("Kafka broker at {} restarted", bootstrapServers);
+    }
+
     /** Stops the broker (SIGTERM, then SIGKILL after 30 s) and deletes its data. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or ran; nothing left to remove.
+        }
+        deleteRecursively(dir);
+    }
+
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -127,12 +156,6 @@ public final class KafkaBroker implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or ran; nothing left to remove.
-        }
-        deleteRecursively(dir);
     }
 
     private void awaitReady(Path log) {
@@ -191,7 +214,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "-XX:+UseG1GC", "-Djava.awt.headless=true"));
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         try {
             return builder.start();

@@ -2,24 +2,29 @@ package org.seqrec.testing;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.seqrec.local.KafkaBroker;
 
-/** Fresh topics for one job under test, created on the shared broker, and the job settings naming them. */
-public record JobTopics(String interactions, String requests, String pool, String features, String recommendations,
-        String deadLetters) {
+/** Fresh topics for one job under test, created on a broker (the shared one by default), and the job settings. */
+public record JobTopics(String bootstrapServers, String interactions, String requests, String pool, String features,
+        String recommendations, String deadLetters) {
 
     public static JobTopics create() {
-        JobTopics topics = new JobTopics(Topics.unique("interactions"), Topics.unique("rank-requests"),
-                Topics.unique("pool"), Topics.unique("features"), Topics.unique("recommendations"),
-                Topics.unique("dead-letters"));
-        SharedKafka.broker().createTopics(2, topics.interactions, topics.requests, topics.pool, topics.features,
+        return create(SharedKafka.broker());
+    }
+
+    public static JobTopics create(KafkaBroker broker) {
+        JobTopics topics = new JobTopics(broker.bootstrapServers(), Topics.unique("interactions"),
+                Topics.unique("rank-requests"), Topics.unique("pool"), Topics.unique("features"),
+                Topics.unique("recommendations"), Topics.unique("dead-letters"));
+        broker.createTopics(2, topics.interactions, topics.requests, topics.pool, topics.features,
                 topics.recommendations, topics.deadLetters);
         return topics;
     }
 
-    /** Job settings: the shared broker, these topics from the earliest offsets, a unique transactional id. */
+    /** Job settings: the broker, these topics from the earliest offsets, a unique transactional id. */
     public Map<String, String> settings() {
         Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap-servers", SharedKafka.broker().bootstrapServers(),
+                "kafka.bootstrap-servers", bootstrapServers,
                 "topic.interactions", interactions, "topic.rank-requests", requests, "topic.candidates", pool,
                 "topic.features", features, "topic.recommendations", recommendations,
                 "topic.dead-letters", deadLetters, "source.starting-offsets", "earliest"));

@@ -30,8 +30,12 @@ public final class Topics {
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {
+        return producer(SharedKafka.broker().bootstrapServers());
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "5"),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -52,9 +56,13 @@ public final class Topics {
 
     /** Waits (up to 2 min) until the topic holds at least {@code count} committed records. */
     public static void awaitCommitted(String topic, int count) throws InterruptedException {
+        awaitCommitted(SharedKafka.broker().bootstrapServers(), topic, count);
+    }
+
+    public static void awaitCommitted(String bootstrapServers, String topic, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         int seen;
-        while ((seen = readCommitted(topic).size()) < count) {
+        while ((seen = readCommitted(bootstrapServers, topic).size()) < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(topic + " has " + seen + " committed records after 2 min; expected " + count);
             }
@@ -64,8 +72,12 @@ public final class Topics {
 
     /** Everything committed on the topic right now, read with isolation.level=read_committed. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        return readCommitted(SharedKafka.broker().bootstrapServers(), topic);
+    }
+
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
