@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +40,15 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path dir;
     private final String bootstrapServers;
+    private final Map<String, String> clientSecurity;
     private final Thread shutdownHook;
     private volatile Process process;
 
-    private KafkaBroker(Path dir, Process process, String bootstrapServers) {
+    private KafkaBroker(Path dir, Process process, String bootstrapServers, Map<String, String> clientSecurity) {
         this.dir = dir;
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.clientSecurity = clientSecurity;
         this.shutdownHook = new Thread(() -> this.process.destroyForcibly(), "kafka-broker-reaper");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -57,6 +60,18 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker cannot start, with the end of its log
      */
     public static KafkaBroker start() {
+        return start(null, null);
+    }
+
+    /**
+     * Starts a broker whose client listener requires SASL/PLAIN authentication (SASL_PLAINTEXT) and knows
+     * one client user; {@link #clientSecurity()} gives the client settings that authenticate as it.
+     */
+    public static KafkaBroker startWithSaslPlain(String user, String password) {
+        return start(user, password);
+    }
+
+    private static KafkaBroker start(String saslUser, String saslPassword) {
         Path dir;
         try {
             dir = Files.createTempDirectory("seqrec-kafka-");
@@ -67,14 +82,17 @@ public final class KafkaBroker implements AutoCloseable {
         int controllerPort = freePort();
         Path config = dir.resolve("server.properties");
         Path log = dir.resolve("broker.log");
-        writeConfig(config, dir.resolve("data"), brokerPort, controllerPort);
+        writeConfig(config, dir.resolve("data"), brokerPort, controllerPort, saslUser, saslPassword);
 
         run(List.of("kafka.tools.StorageTool", "format", "--cluster-id", Uuid.randomUuid().toString(),
                 "--config", config.toString(), "--ignore-formatted"), dir.resolve("format.log"), Duration.ofSeconds(60));
 
         Process process = launch(List.of("kafka.Kafka", config.toString()), log);
         String bootstrap = "127.0.0.1:" + brokerPort;
-        KafkaBroker broker = new KafkaBroker(dir, process, bootstrap);
+        Map<String, String> clientSecurity = saslUser == null ? Map.of() : Map.of(
+                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", plainLogin(saslUser, saslPassword, ""));
+        KafkaBroker broker = new KafkaBroker(dir, process, bootstrap, clientSecurity);
         try {
             broker.awaitReady(log);
         } catch (RuntimeException e) {
@@ -110,8 +128,15 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Client settings a Kafka client needs besides the bootstrap servers (empty unless SASL is on). */
+    public Map<String, String> clientSecurity() {
+        return clientSecurity;
+    }
+
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        Map<String, Object> config = new HashMap<>(clientSecurity);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(config);
     }
 
     /**
@@ -178,16 +203,25 @@ public final class KafkaBroker implements AutoCloseable {
                 + " s (last error: " + last + "). End of its log (" + log + "):\n" + tail(log));
     }
 
-    private static void writeConfig(Path config, Path data, int brokerPort, int controllerPort) {
+    private static void writeConfig(Path config, Path data, int brokerPort, int controllerPort, String saslUser,
+            String saslPassword) {
+        String clientProtocol = saslUser == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("listeners", clientProtocol + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", clientProtocol + "://127.0.0.1:" + brokerPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", clientProtocol);
+        p.setProperty("listener.security.protocol.map", clientProtocol + ":" + clientProtocol + ",CONTROLLER:PLAINTEXT");
+        if (saslUser != null) {
+            String broker = "seqrec-broker";
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainLogin(broker, broker,
+                    " user_" + broker + "=\"" + broker + "\" user_" + saslUser + "=\"" + saslPassword + "\""));
+        }
         p.setProperty("log.dirs", data.toString());
         // One node: internal topics cannot be replicated.
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -207,6 +241,11 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + config, e);
         }
+    }
+
+    private static String plainLogin(String user, String password, String extra) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\"" + extra + ";";
     }
 
     private static Process launch(List<String> mainAndArgs, Path log) {

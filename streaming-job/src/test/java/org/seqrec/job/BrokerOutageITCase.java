@@ -54,7 +54,7 @@ class BrokerOutageITCase {
                 AvroCodec<RankingRequest> requests = AvroCodec.of(RankingRequest.class);
                 try (ReplayProducer producer = new ReplayProducer(config.kafkaClientProperties(),
                         topics.interactions(), 1e12, 1000);
-                        KafkaProducer<byte[], byte[]> requestProducer = Topics.producer(broker.bootstrapServers())) {
+                        KafkaProducer<byte[], byte[]> requestProducer = Topics.producer(broker)) {
                     producer.replay(events, sent -> {
                         if (sent % 1000 == 0) {
                             String user = events.get((int) sent - 1).getUserId();
@@ -74,18 +74,18 @@ class BrokerOutageITCase {
             replay.join();
             assertThat(replayFailure.get()).as("the producers ride out the outage").isNull();
 
-            Topics.awaitCommitted(broker.bootstrapServers(), topics.features(), EVENTS);
-            Topics.awaitCommitted(broker.bootstrapServers(), topics.recommendations(), EVENTS / 1000);
+            Topics.awaitCommitted(broker, topics.features(), EVENTS);
+            Topics.awaitCommitted(broker, topics.recommendations(), EVENTS / 1000);
             Thread.sleep(2000);
             cluster.cancelJob(job).get();
 
             AvroCodec<SequenceFeature> features = AvroCodec.of(SequenceFeature.class);
-            assertThat(Topics.readCommitted(broker.bootstrapServers(), topics.features()))
+            assertThat(Topics.readCommitted(broker, topics.features()))
                     .extracting(r -> Topics.decode(features, r.value()).getTriggerEventId())
                     .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(events.stream().map(InteractionEvent::getEventId).toList());
             AvroCodec<Recommendation> recommendations = AvroCodec.of(Recommendation.class);
-            assertThat(Topics.readCommitted(broker.bootstrapServers(), topics.recommendations()))
+            assertThat(Topics.readCommitted(broker, topics.recommendations()))
                     .extracting(r -> Topics.decode(recommendations, r.value()).getRequestId())
                     .doesNotHaveDuplicates().hasSize(EVENTS / 1000);
         }

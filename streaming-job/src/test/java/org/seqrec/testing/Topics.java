@@ -3,6 +3,7 @@ package org.seqrec.testing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.avro.specific.SpecificRecord;
+import org.seqrec.local.KafkaBroker;
 import org.seqrec.schemas.AvroCodec;
 import org.seqrec.schemas.DecodeException;
 
@@ -30,15 +32,21 @@ public final class Topics {
     }
 
     public static KafkaProducer<byte[], byte[]> producer() {
-        return producer(SharedKafka.broker().bootstrapServers());
+        return producer(SharedKafka.broker());
     }
 
-    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, "5"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+    public static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker) {
+        Map<String, Object> config = client(broker);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Bootstrap servers and, for a broker that requires it, the SASL settings to authenticate. */
+    private static Map<String, Object> client(KafkaBroker broker) {
+        Map<String, Object> config = new HashMap<>(broker.clientSecurity());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return config;
     }
 
     public static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
@@ -56,13 +64,13 @@ public final class Topics {
 
     /** Waits (up to 2 min) until the topic holds at least {@code count} committed records. */
     public static void awaitCommitted(String topic, int count) throws InterruptedException {
-        awaitCommitted(SharedKafka.broker().bootstrapServers(), topic, count);
+        awaitCommitted(SharedKafka.broker(), topic, count);
     }
 
-    public static void awaitCommitted(String bootstrapServers, String topic, int count) throws InterruptedException {
+    public static void awaitCommitted(KafkaBroker broker, String topic, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         int seen;
-        while ((seen = readCommitted(bootstrapServers, topic).size()) < count) {
+        while ((seen = readCommitted(broker, topic).size()) < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(topic + " has " + seen + " committed records after 2 min; expected " + count);
             }
@@ -72,15 +80,15 @@ public final class Topics {
 
     /** Everything committed on the topic right now, read with isolation.level=read_committed. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        return readCommitted(SharedKafka.broker().bootstrapServers(), topic);
+        return readCommitted(SharedKafka.broker(), topic);
     }
 
-    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(KafkaBroker broker, String topic) {
+        Map<String, Object> config = client(broker);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
