@@ -35,11 +35,6 @@ public final class ProjectSchemas {
         return Optional.ofNullable(BY_FINGERPRINT.get(fingerprint));
     }
 
-    /** The current project schema with this full name, e.g. {@code org.seqrec.avro.Recommendation}. */
-    public static Optional<Schema> byName(String fullName) {
-        return TOP_LEVEL.stream().filter(s -> s.getFullName().equals(fullName)).findFirst();
-    }
-
     private static Map<Long, Schema> indexByFingerprint() {
         Map<Long, Schema> index = new HashMap<>();
         for (Schema current : TOP_LEVEL) {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,13 +180,6 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException("Invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
         return config;
-    }
-
-    /** A copy with some settings replaced. */
-    public JobConfig with(Map<String, String> overrides) {
-        Map<String, String> merged = new HashMap<>(values);
-        merged.putAll(overrides);
-        return fromMap(merged);
     }
 
     public <T> T get(ConfigOption<T> option) {

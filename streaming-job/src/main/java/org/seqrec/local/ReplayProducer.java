@@ -67,10 +67,6 @@ public final class ReplayProducer implements AutoCloseable {
         return sent.get();
     }
 
-    public long sent() {
-        return sent.get();
-    }
-
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));
