@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,7 +24,6 @@ public final class ReplayProducer implements AutoCloseable {
     private final double speedUp;
     private final double maxEventsPerSecond;
     private final AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
-    private final AtomicLong sent = new AtomicLong();
 
     public ReplayProducer(Properties kafka, String topic, double speedUp, double maxEventsPerSecond) {
         if (speedUp <= 0 || maxEventsPerSecond <= 0) {
@@ -45,7 +43,10 @@ public final class ReplayProducer implements AutoCloseable {
         this.maxEventsPerSecond = maxEventsPerSecond;
     }
 
-    /** Sends every event, pacing as configured; {@code progress} sees the running count. Flushes at the end. */
+    /**
+     * Sends every event, pacing as configured; {@code progress} sees the running count of this call.
+     * Flushes at the end and returns the number sent.
+     */
     public long replay(List<InteractionEvent> events, LongConsumer progress) throws InterruptedException {
         long startNanos = System.nanoTime();
         long firstEventTime = events.isEmpty() ? 0 : events.get(0).getEventTime().toEpochMilli();
@@ -61,10 +62,10 @@ public final class ReplayProducer implements AutoCloseable {
             }
             producer.send(new ProducerRecord<>(topic, null, eventTime,
                     event.getUserId().getBytes(StandardCharsets.UTF_8), codec.encode(event)));
-            progress.accept(sent.incrementAndGet());
+            progress.accept(i + 1);
         }
         producer.flush();
-        return sent.get();
+        return events.size();
     }
 
     @Override
