@@ -31,7 +31,7 @@ import org.seqrec.job.scoring.ScoringBatch;
  * Architectures are measured in turn within every cell, so background load on a shared machine falls on
  * all three alike. The ceiling is ONNX Runtime's own float32 matrix multiply on this CPU.
  *
- * <p>Run: {@code scripts/bench-models.sh [maxSecondsPerCall] [modelsDir]}; results go to docs/benchmarks.md.
+ * <p>Run: {@code scripts/bench.sh models [maxSecondsPerCall] [modelsDir]}; results go to docs/benchmarks.md.
  */
 public final class ModelCostBenchmark {
 

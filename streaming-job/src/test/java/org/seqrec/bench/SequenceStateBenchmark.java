@@ -31,7 +31,7 @@ import org.seqrec.job.sequence.SequenceUpdater;
  * {@code ListState} of entries, and a ring of entries in {@code MapState}. Single-threaded, one
  * operator, no Kafka: it isolates the state cost.
  *
- * <p>Run: {@code scripts/bench-state.sh [N] [users] [eventsPerUser]}; results go to docs/benchmarks.md.
+ * <p>Run: {@code scripts/bench.sh state [N] [users] [eventsPerUser]}; results go to docs/benchmarks.md.
  */
 public final class SequenceStateBenchmark {
 

@@ -27,7 +27,7 @@ import org.seqrec.local.ReplayProducer;
  * (decode, validate, RocksDB sequence state, exactly-once feature and dead-letter sinks), as a bounded
  * run timed from submission to completion.
  *
- * <p>Run: {@code scripts/bench-throughput.sh [copies] [N]}.
+ * <p>Run: {@code scripts/bench.sh throughput [copies] [N]}.
  */
 public final class StateThroughputBenchmark {
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seqrec.avro.InteractionEvent;
-import org.seqrec.avro.RankingRequest;
 import org.seqrec.avro.Recommendation;
 import org.seqrec.avro.SequenceFeature;
 import org.seqrec.local.MovieLens;
@@ -53,7 +51,7 @@ class StandaloneClusterIT {
                 KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
             String first = cluster.submit(JOB_JAR.toAbsolutePath(), null, args);
             cluster.awaitJobState(first, "RUNNING");
-            produce(producer, topics, events.subList(0, 3_000), "first");
+            topics.produce(producer, events.subList(0, 3_000), "first");
             Topics.awaitCommitted(topics.features(), 3_000);
             Topics.awaitCommitted(topics.recommendations(), 3);
 
@@ -61,7 +59,7 @@ class StandaloneClusterIT {
             cluster.awaitJobState(first, "FINISHED");
             String second = cluster.submit(JOB_JAR.toAbsolutePath(), savepoint, args);
             cluster.awaitJobState(second, "RUNNING");
-            produce(producer, topics, events.subList(3_000, 6_000), "second");
+            topics.produce(producer, events.subList(3_000, 6_000), "second");
             Topics.awaitCommitted(topics.features(), 6_000);
             Topics.awaitCommitted(topics.recommendations(), 6);
             cluster.checkAlive();
@@ -78,20 +76,5 @@ class StandaloneClusterIT {
                 .extracting(r -> Topics.decode(recommendations, r.value()).getRequestId())
                 .containsExactlyInAnyOrder("first-999", "first-1999", "first-2999", "second-999", "second-1999",
                         "second-2999");
-    }
-
-    private static void produce(KafkaProducer<byte[], byte[]> producer, JobTopics topics, List<InteractionEvent> events,
-            String phase) {
-        AvroCodec<InteractionEvent> eventCodec = AvroCodec.of(InteractionEvent.class);
-        AvroCodec<RankingRequest> requestCodec = AvroCodec.of(RankingRequest.class);
-        for (int i = 0; i < events.size(); i++) {
-            InteractionEvent event = events.get(i);
-            Topics.send(producer, topics.interactions(), event.getUserId(), eventCodec.encode(event));
-            if (i % 1000 == 999) {
-                Topics.send(producer, topics.requests(), event.getUserId(), requestCodec.encode(new RankingRequest(
-                        phase + "-" + i, event.getUserId(), List.of("1", "50", "318"), 2, Instant.now())));
-            }
-        }
-        producer.flush();
     }
 }

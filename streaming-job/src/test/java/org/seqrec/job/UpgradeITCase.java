@@ -3,7 +3,6 @@ package org.seqrec.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seqrec.avro.InteractionEvent;
-import org.seqrec.avro.RankingRequest;
 import org.seqrec.avro.Recommendation;
 import org.seqrec.avro.SequenceFeature;
 import org.seqrec.job.scoring.Device;
@@ -49,14 +47,14 @@ class UpgradeITCase {
         try (MiniCluster cluster = FlinkCluster.standalone(1, 4);
                 KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
             JobID before = cluster.submitJob(jobGraph(topics, dir, "attn_mvp.onnx", 2, null)).get().getJobID();
-            produce(producer, topics, events.subList(0, half), "before");
+            topics.produce(producer, events.subList(0, half), "before");
             Topics.awaitCommitted(topics.features(), half);
             Topics.awaitCommitted(topics.recommendations(), half / 1000);
             String savepoint = cluster.stopWithSavepoint(before, dir.resolve("savepoints").toUri().toString(), false,
                     SavepointFormatType.CANONICAL).get();
 
             JobID after = cluster.submitJob(jobGraph(topics, dir, "interleaved.onnx", 3, savepoint)).get().getJobID();
-            produce(producer, topics, events.subList(half, events.size()), "after");
+            topics.produce(producer, events.subList(half, events.size()), "after");
             Topics.awaitCommitted(topics.features(), events.size());
             Topics.awaitCommitted(topics.recommendations(), events.size() / 1000);
             Thread.sleep(2000);
@@ -113,21 +111,5 @@ class UpgradeITCase {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         }
         return graph;
-    }
-
-    /** The events, plus a ranking request for the acting user after every 1,000th. */
-    private static void produce(KafkaProducer<byte[], byte[]> producer, JobTopics topics, List<InteractionEvent> events,
-            String phase) {
-        AvroCodec<InteractionEvent> eventCodec = AvroCodec.of(InteractionEvent.class);
-        AvroCodec<RankingRequest> requestCodec = AvroCodec.of(RankingRequest.class);
-        for (int i = 0; i < events.size(); i++) {
-            InteractionEvent event = events.get(i);
-            Topics.send(producer, topics.interactions(), event.getUserId(), eventCodec.encode(event));
-            if (i % 1000 == 999) {
-                Topics.send(producer, topics.requests(), event.getUserId(), requestCodec.encode(new RankingRequest(
-                        phase + "-" + i, event.getUserId(), List.of("1", "50", "318"), 2, Instant.now())));
-            }
-        }
-        producer.flush();
     }
 }
