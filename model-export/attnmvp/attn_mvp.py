@@ -23,12 +23,8 @@ class AttnMVP(Ranker):
     def encode(self, item_ids: torch.Tensor, action_ids: torch.Tensor, history_mask: torch.Tensor,
                candidate_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         n = item_ids.size(1)
-        history_pos, candidate_pos = self.embed.positions(history_mask, candidate_ids)
-        x = torch.cat([self.embed.items(item_ids, history_pos),
-                       self.embed.items(candidate_ids, candidate_pos)], dim=1)  # (B, N + C, d)
-        x = self.drop(x)
-        # Candidates are never keys, so the action id filled in for them is never read.
-        actions = self.embed.action(torch.cat([action_ids, torch.zeros_like(candidate_ids)], dim=1))  # (B, N + C, d)
+        x = self.drop(self.embed.item_sequence(item_ids, history_mask, candidate_ids))  # (B, N + C, d)
+        actions = self.embed.action_sequence(action_ids, candidate_ids)  # (B, N + C, d)
         allowed = attention_mask(history_mask, candidate_ids, see_self=False)  # (B, N + C, N + C)
         for block in self.blocks:
             x = block(x, allowed, actions)

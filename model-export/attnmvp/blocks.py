@@ -46,6 +46,19 @@ class Embeddings(nn.Module):
         """[B, M] item ids at [M] or [B, M] positions -> (B, M, d) item tokens."""
         return self.item(item_ids) + self.position(positions)
 
+    def item_sequence(self, item_ids: torch.Tensor, history_mask: torch.Tensor,
+                      candidate_ids: torch.Tensor) -> torch.Tensor:
+        """History items at their positions, then candidates at the next one: (B, N + C, d)."""
+        history_pos, candidate_pos = self.positions(history_mask, candidate_ids)
+        return torch.cat([self.items(item_ids, history_pos), self.items(candidate_ids, candidate_pos)], dim=1)
+
+    def action_sequence(self, action_ids: torch.Tensor, candidate_ids: torch.Tensor) -> torch.Tensor:
+        """History actions, then a filler for candidates: (B, N + C, d).
+
+        Candidates are never attended to as keys, so the filler is never read.
+        """
+        return self.action(torch.cat([action_ids, torch.zeros_like(candidate_ids)], dim=1))
+
 
 def attention_mask(history_mask: torch.Tensor, candidate_ids: torch.Tensor, see_self: bool) -> torch.Tensor:
     """Which key each token may attend to, for K history tokens followed by C candidates.
