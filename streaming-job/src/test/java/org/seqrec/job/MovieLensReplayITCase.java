@@ -2,11 +2,8 @@ package org.seqrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,10 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.seqrec.avro.Action;
 import org.seqrec.avro.InteractionEvent;
-import org.seqrec.avro.SequenceFeature;
 import org.seqrec.local.MovieLens;
 import org.seqrec.local.ReplayProducer;
-import org.seqrec.schemas.AvroCodec;
+import org.seqrec.testing.FeatureLog;
 import org.seqrec.testing.FlinkCluster;
 import org.seqrec.testing.SharedKafka;
 import org.seqrec.testing.Topics;
@@ -63,32 +59,9 @@ class MovieLensReplayITCase {
         env.setParallelism(2);
         JobExecutionResult result = SequenceJob.fromConfig(config).execute(env);
 
-        AvroCodec<SequenceFeature> codec = AvroCodec.of(SequenceFeature.class);
-        Set<String> triggers = new HashSet<>();
-        Map<String, SequenceFeature> lastByUser = new HashMap<>();
-        for (var record : Topics.readCommitted(features)) {
-            SequenceFeature feature = Topics.decode(codec, record.value());
-            assertThat(triggers.add(feature.getTriggerEventId())).as("duplicate feature record").isTrue();
-            lastByUser.put(feature.getUserId(), feature);
-        }
-        Set<String> eventIds = new HashSet<>();
-        events.forEach(e -> eventIds.add(e.getEventId()));
-        Set<String> missing = new HashSet<>(eventIds);
-        missing.removeAll(triggers);
-        assertThat(missing).as("events without a feature record").isEmpty();
-        assertThat(triggers).hasSameSizeAs(eventIds);
+        FeatureLog.read(features).assertOneRecordPerEvent(events).assertFinalSequences(events, N);
+        assertThat(events.stream().map(InteractionEvent::getUserId).distinct()).hasSize(610);
         assertThat(Topics.readCommitted(deadLetters)).isEmpty();
         assertThat(FlinkCluster.counter(METRICS, result, "sequence.accepted")).isEqualTo(events.size());
-
-        assertThat(lastByUser).hasSize(610);
-        Map<String, List<InteractionEvent>> byUser = new HashMap<>();
-        events.forEach(e -> byUser.computeIfAbsent(e.getUserId(), u -> new java.util.ArrayList<>()).add(e));
-        byUser.forEach((user, history) -> {
-            List<InteractionEvent> expected = history.subList(Math.max(0, history.size() - N), history.size());
-            assertThat(lastByUser.get(user).getEntries())
-                    .extracting(entry -> entry.getItemId() + "/" + entry.getAction())
-                    .as("user %s", user)
-                    .containsExactlyElementsOf(expected.stream().map(e -> e.getItemId() + "/" + e.getAction()).toList());
-        });
     }
 }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -21,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.RankingRequest;
 import org.seqrec.avro.Recommendation;
-import org.seqrec.avro.SequenceFeature;
 import org.seqrec.local.MovieLens;
 import org.seqrec.local.ReplayProducer;
 import org.seqrec.schemas.AvroCodec;
+import org.seqrec.testing.FeatureLog;
 import org.seqrec.testing.FlinkCluster;
 import org.seqrec.testing.JobTopics;
 import org.seqrec.testing.Topics;
@@ -96,26 +93,7 @@ class RecoveryITCase {
             Thread.sleep(3000);
             cluster.cancelJob(job).get();
 
-            AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
-            List<String> triggers = new ArrayList<>();
-            Map<String, SequenceFeature> lastByUser = new HashMap<>();
-            for (var record : Topics.readCommitted(topics.features())) {
-                SequenceFeature feature = Topics.decode(featureCodec, record.value());
-                triggers.add(feature.getTriggerEventId());
-                lastByUser.put(feature.getUserId(), feature);
-            }
-            Set<String> eventIds = new HashSet<>();
-            events.forEach(e -> eventIds.add(e.getEventId()));
-            assertThat(triggers).as("one feature record per event").doesNotHaveDuplicates().hasSize(events.size());
-            assertThat(new HashSet<>(triggers)).isEqualTo(eventIds);
-
-            Map<String, List<InteractionEvent>> byUser = new HashMap<>();
-            events.forEach(e -> byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e));
-            byUser.forEach((user, history) -> assertThat(lastByUser.get(user).getEntries())
-                    .extracting(entry -> entry.getItemId() + "/" + entry.getAction())
-                    .as("final sequence of user %s", user)
-                    .containsExactlyElementsOf(history.subList(Math.max(0, history.size() - N), history.size())
-                            .stream().map(e -> e.getItemId() + "/" + e.getAction()).toList()));
+            FeatureLog.read(topics.features()).assertOneRecordPerEvent(events).assertFinalSequences(events, N);
 
             AvroCodec<Recommendation> recommendationCodec = AvroCodec.of(Recommendation.class);
             List<String> answered = Topics.readCommitted(topics.recommendations()).stream()

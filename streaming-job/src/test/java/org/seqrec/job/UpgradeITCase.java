@@ -3,9 +3,6 @@ package org.seqrec.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
@@ -19,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.Recommendation;
-import org.seqrec.avro.SequenceFeature;
 import org.seqrec.job.scoring.Device;
 import org.seqrec.job.scoring.RankingModel;
 import org.seqrec.local.MovieLens;
 import org.seqrec.schemas.AvroCodec;
+import org.seqrec.testing.FeatureLog;
 import org.seqrec.testing.FlinkCluster;
 import org.seqrec.testing.JobTopics;
 import org.seqrec.testing.Topics;
@@ -61,23 +58,8 @@ class UpgradeITCase {
             cluster.cancelJob(after).get();
         }
 
-        AvroCodec<SequenceFeature> featureCodec = AvroCodec.of(SequenceFeature.class);
-        List<String> triggers = new ArrayList<>();
-        Map<String, SequenceFeature> lastByUser = new HashMap<>();
-        for (var record : Topics.readCommitted(topics.features())) {
-            SequenceFeature feature = Topics.decode(featureCodec, record.value());
-            triggers.add(feature.getTriggerEventId());
-            lastByUser.put(feature.getUserId(), feature);
-        }
-        assertThat(triggers).doesNotHaveDuplicates().hasSize(events.size());
-        assertThat(new HashSet<>(triggers)).containsAll(events.stream().map(InteractionEvent::getEventId).toList());
-        Map<String, List<InteractionEvent>> byUser = new HashMap<>();
-        events.forEach(e -> byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e));
-        byUser.forEach((user, history) -> assertThat(lastByUser.get(user).getEntries())
-                .extracting(entry -> entry.getItemId() + "/" + entry.getAction())
-                .as("sequence of user %s spans the savepoint", user)
-                .containsExactlyElementsOf(history.subList(Math.max(0, history.size() - N), history.size()).stream()
-                        .map(e -> e.getItemId() + "/" + e.getAction()).toList()));
+        // One record per event and continuous sequences across the savepoint and the rescale.
+        FeatureLog.read(topics.features()).assertOneRecordPerEvent(events).assertFinalSequences(events, N);
 
         String newVersion;
         try (RankingModel model = RankingModel.load(MODELS.resolve("interleaved.onnx"), Device.CPU, 1, N)) {
