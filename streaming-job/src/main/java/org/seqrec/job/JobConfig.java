@@ -113,7 +113,7 @@ public final class JobConfig implements Serializable {
             .withDescription("Most candidates per request (more: dead-lettered) and per pool refresh (pool truncated).");
     public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("pool.refresh-interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
-            .withDescription("At most one pool refresh per user per interval; interactions in between coalesce.");
+            .withDescription("At most one pool refresh per user per interval; interactions in between coalesce. 0: every accepted interaction refreshes.");
     public static final ConfigOption<Integer> POOL_TOP_K = ConfigOptions.key("pool.top-k")
             .intType().defaultValue(10).withDescription("Items in a pool refresh's recommendation.");
     public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("pool.exclude-seen")
@@ -234,7 +234,9 @@ public final class JobConfig implements Serializable {
         requirePositive(problems, BATCH_SIZE, get(BATCH_SIZE));
         requirePositive(problems, BATCH_DEADLINE, get(BATCH_DEADLINE).toMillis());
         requirePositive(problems, MAX_CANDIDATES, get(MAX_CANDIDATES));
-        requirePositive(problems, REFRESH_INTERVAL, get(REFRESH_INTERVAL).toMillis());
+        if (get(REFRESH_INTERVAL).isNegative()) {
+            problems.add(REFRESH_INTERVAL.key() + " must not be negative");
+        }
         requirePositive(problems, POOL_TOP_K, get(POOL_TOP_K));
         try {
             device();

@@ -25,7 +25,8 @@ import org.seqrec.job.scoring.ScoringTask;
  * once; later ones within the interval are coalesced into one refresh, on the newest sequence, when the
  * interval ends. The pool is broadcast to every subtask; items the user already interacted with are left
  * out when {@code excludeSeen}. An interaction that finds nothing to rank (an empty pool) refreshes nothing
- * and does not start an interval. Per-user state exists only while a refresh is recent or pending.
+ * and does not start an interval. Per-user state exists only while a refresh is recent or pending. A zero
+ * interval refreshes on every interaction and keeps no per-user state or timers.
  *
  * <p>Metrics: {@code pool.refreshes}, {@code pool.coalesced}, {@code pool.skippedEmpty}, {@code pool.size}.
  */
@@ -73,6 +74,10 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
 
     @Override
     public void processElement(SequenceUpdate update, ReadOnlyContext ctx, Collector<ScoringTask> out) throws Exception {
+        if (intervalMillis == 0) {
+            refresh(update, ctx.getBroadcastState(POOL).immutableEntries(), out);
+            return;
+        }
         long now = ctx.timerService().currentProcessingTime();
         Long next = nextAllowed.value();
         if (next == null || now >= next) {

@@ -78,4 +78,21 @@ class PoolRefresherTest {
         harness.processElement(interact("e1", "a", 1), 1);
         assertThat(harness.extractOutputValues().get(0).candidateItemIds).containsExactly("q");
     }
+
+    @Test
+    void aZeroIntervalRefreshesEveryInteractionWithoutTimers() throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new PoolRefresher(Duration.ZERO, 2, 100, true), (SequenceUpdate u) -> u.userId,
+                Types.STRING, PoolRefresher.POOL);
+        harness.setProcessingTime(0);
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c"}), 0);
+        harness.processElement(interact("e1", "a", 1), 1);
+        harness.processElement(interact("e2", "b", 2), 2);
+        harness.processElement(interact("e3", "x", 3), 3);
+        assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e1", "e2", "e3");
+        assertThat(harness.extractOutputValues().get(1).candidateItemIds).containsExactly("c");
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
 }
