@@ -1,12 +1,10 @@
 package org.seqrec.job.sequence;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import org.apache.avro.io.Encoder;
 import org.seqrec.avro.Action;
-import org.seqrec.avro.SequenceEntry;
 import org.seqrec.job.ingest.Interaction;
 
 /**
@@ -43,14 +41,20 @@ public final class PackedSequence {
     private long[] eventTimes;
     private byte[] actions;
     private long[] eventIdHashes;
-    private String[] itemIds;
+    // Item ids stay UTF-8 slices of the array they were decoded from: most entries only travel from
+    // state to state and to the feature record, so they never need to become Strings.
+    private byte[][] itemSources;
+    private int[] itemOffsets;
+    private int[] itemLengths;
     private int size;
 
     private PackedSequence(int capacity) {
         eventTimes = new long[capacity];
         actions = new byte[capacity];
         eventIdHashes = new long[capacity];
-        itemIds = new String[capacity];
+        itemSources = new byte[capacity][];
+        itemOffsets = new int[capacity];
+        itemLengths = new int[capacity];
     }
 
     public static PackedSequence empty() {
@@ -62,7 +66,7 @@ public final class PackedSequence {
     }
 
     public String itemId(int i) {
-        return itemIds[i];
+        return new String(itemSources[i], itemOffsets[i], itemLengths[i], StandardCharsets.UTF_8);
     }
 
     public Action action(int i) {
@@ -97,7 +101,10 @@ public final class PackedSequence {
         eventTimes[at] = event.eventTime;
         actions[at] = (byte) event.action.ordinal();
         eventIdHashes[at] = idHash;
-        itemIds[at] = event.itemId;
+        byte[] item = event.itemId.getBytes(StandardCharsets.UTF_8);
+        itemSources[at] = item;
+        itemOffsets[at] = 0;
+        itemLengths[at] = item.length;
         size++;
         Outcome outcome = at == size - 1 ? Outcome.APPENDED : Outcome.INSERTED_OUT_OF_ORDER;
         if (size > maxLength) {
@@ -106,20 +113,33 @@ public final class PackedSequence {
         return outcome;
     }
 
-    /** The entries, oldest first, as the feature record carries them. */
-    public List<SequenceEntry> toAvro() {
-        List<SequenceEntry> entries = new ArrayList<>(size);
+    /**
+     * Writes the entries, oldest first, as the Avro binary of the feature record's
+     * {@code array<SequenceEntry>} field: item id, action symbol index (the enum's ordinal), event time.
+     */
+    public void writeAvroEntries(Encoder encoder) throws IOException {
+        encoder.writeArrayStart();
+        encoder.setItemCount(size);
         for (int i = 0; i < size; i++) {
-            entries.add(new SequenceEntry(itemIds[i], action(i), Instant.ofEpochMilli(eventTimes[i])));
+            encoder.startItem();
+            encoder.writeBytes(itemSources[i], itemOffsets[i], itemLengths[i]);
+            encoder.writeEnum(actions[i]);
+            encoder.writeLong(eventTimes[i]);
         }
-        return entries;
+        encoder.writeArrayEnd();
     }
 
     public byte[] encode() {
-        ByteWriter out = new ByteWriter(16 + size * 20);
+        int length = 1 + varLongSize(size) + size * (1 + Long.BYTES);
+        long previous = 0;
+        for (int i = 0; i < size; i++) {
+            length += varLongSize(eventTimes[i] - previous) + varLongSize(itemLengths[i]) + itemLengths[i];
+            previous = eventTimes[i];
+        }
+        ByteWriter out = new ByteWriter(length);
         out.write(FORMAT);
         out.writeVarLong(size);
-        long previous = 0;
+        previous = 0;
         for (int i = 0; i < size; i++) {
             out.writeVarLong(eventTimes[i] - previous);
             previous = eventTimes[i];
@@ -131,11 +151,10 @@ public final class PackedSequence {
             out.writeLong(eventIdHashes[i]);
         }
         for (int i = 0; i < size; i++) {
-            byte[] utf8 = itemIds[i].getBytes(StandardCharsets.UTF_8);
-            out.writeVarLong(utf8.length);
-            out.write(utf8);
+            out.writeVarLong(itemLengths[i]);
+            out.write(itemSources[i], itemOffsets[i], itemLengths[i]);
         }
-        return out.toByteArray();
+        return out.bytes();
     }
 
     /** Reads the binary form; {@code null} (no state yet) gives an empty sequence. */
@@ -163,7 +182,9 @@ public final class PackedSequence {
         }
         for (int i = 0; i < size; i++) {
             int length = (int) in.readVarLong();
-            sequence.itemIds[i] = new String(bytes, in.position(), length, StandardCharsets.UTF_8);
+            sequence.itemSources[i] = bytes;
+            sequence.itemOffsets[i] = in.position();
+            sequence.itemLengths[i] = length;
             in.skip(length);
         }
         sequence.size = size;
@@ -191,7 +212,9 @@ public final class PackedSequence {
         eventTimes = Arrays.copyOf(eventTimes, capacity);
         actions = Arrays.copyOf(actions, capacity);
         eventIdHashes = Arrays.copyOf(eventIdHashes, capacity);
-        itemIds = Arrays.copyOf(itemIds, capacity);
+        itemSources = Arrays.copyOf(itemSources, capacity);
+        itemOffsets = Arrays.copyOf(itemOffsets, capacity);
+        itemLengths = Arrays.copyOf(itemLengths, capacity);
     }
 
     private void shiftRight(int from) {
@@ -199,7 +222,9 @@ public final class PackedSequence {
         System.arraycopy(eventTimes, from, eventTimes, from + 1, count);
         System.arraycopy(actions, from, actions, from + 1, count);
         System.arraycopy(eventIdHashes, from, eventIdHashes, from + 1, count);
-        System.arraycopy(itemIds, from, itemIds, from + 1, count);
+        System.arraycopy(itemSources, from, itemSources, from + 1, count);
+        System.arraycopy(itemOffsets, from, itemOffsets, from + 1, count);
+        System.arraycopy(itemLengths, from, itemLengths, from + 1, count);
     }
 
     private void dropOldest(int count) {
@@ -207,38 +232,46 @@ public final class PackedSequence {
         System.arraycopy(eventTimes, count, eventTimes, 0, size);
         System.arraycopy(actions, count, actions, 0, size);
         System.arraycopy(eventIdHashes, count, eventIdHashes, 0, size);
-        System.arraycopy(itemIds, count, itemIds, 0, size);
-        Arrays.fill(itemIds, size, size + count, null);
+        System.arraycopy(itemSources, count, itemSources, 0, size);
+        System.arraycopy(itemOffsets, count, itemOffsets, 0, size);
+        System.arraycopy(itemLengths, count, itemLengths, 0, size);
+        Arrays.fill(itemSources, size, size + count, null);
     }
 
+    private static int varLongSize(long v) {
+        int bytes = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            bytes++;
+        }
+        return bytes;
+    }
+
+    /** Writes into an array sized exactly beforehand, so encoding allocates once and copies nothing. */
     private static final class ByteWriter {
-        private byte[] buffer;
+        private final byte[] buffer;
         private int position;
 
-        ByteWriter(int capacity) {
-            buffer = new byte[capacity];
+        ByteWriter(int length) {
+            buffer = new byte[length];
         }
 
         void write(byte b) {
-            ensure(1);
             buffer[position++] = b;
         }
 
-        void write(byte[] bytes) {
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, buffer, position, bytes.length);
-            position += bytes.length;
+        void write(byte[] bytes, int offset, int length) {
+            System.arraycopy(bytes, offset, buffer, position, length);
+            position += length;
         }
 
         void writeLong(long v) {
-            ensure(8);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buffer[position++] = (byte) (v >>> shift);
             }
         }
 
         void writeVarLong(long v) {
-            ensure(10);
             while ((v & ~0x7FL) != 0) {
                 buffer[position++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;
@@ -246,14 +279,11 @@ public final class PackedSequence {
             buffer[position++] = (byte) v;
         }
 
-        byte[] toByteArray() {
-            return Arrays.copyOf(buffer, position);
-        }
-
-        private void ensure(int more) {
-            if (position + more > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, position + more));
+        byte[] bytes() {
+            if (position != buffer.length) {
+                throw new IllegalStateException("Packed sequence size miscounted: " + position + " of " + buffer.length);
             }
+            return buffer;
         }
     }
 

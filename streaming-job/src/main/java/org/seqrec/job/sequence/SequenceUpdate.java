@@ -1,8 +1,5 @@
 package org.seqrec.job.sequence;
 
-import org.seqrec.avro.SequenceFeature;
-import java.time.Instant;
-
 /**
  * A user's sequence right after an accepted interaction (a Flink POJO). The sequence travels in its
  * packed form, which is smaller on the wire than a list of entries.
@@ -25,12 +22,5 @@ public class SequenceUpdate {
 
     public PackedSequence sequence() {
         return PackedSequence.decode(packedSequence);
-    }
-
-    public SequenceFeature toFeature() {
-        return SequenceFeature.newBuilder()
-                .setUserId(userId).setTriggerEventId(triggerEventId)
-                .setEntries(sequence().toAvro()).setEventTime(Instant.ofEpochMilli(eventTime))
-                .build();
     }
 }

@@ -5,7 +5,6 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.seqrec.avro.DeadLetter;
-import org.seqrec.avro.SequenceFeature;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.ingest.DeadLetterRecord;
 import org.seqrec.job.sequence.SequenceUpdate;
@@ -16,18 +15,7 @@ public final class KafkaSinks {
     private KafkaSinks() {}
 
     public static KafkaSink<SequenceUpdate> features(JobConfig config) {
-        return build(config, "features", new AvroRecordSerializer<>(config.get(JobConfig.FEATURES_TOPIC),
-                SequenceFeature.class, new AvroRecordSerializer.Mapping<SequenceUpdate, SequenceFeature>() {
-                    @Override
-                    public byte[] key(SequenceUpdate update) {
-                        return AvroRecordSerializer.utf8(update.userId);
-                    }
-
-                    @Override
-                    public SequenceFeature value(SequenceUpdate update) {
-                        return update.toFeature();
-                    }
-                }));
+        return build(config, "features", new SequenceFeatureSerializer(config.get(JobConfig.FEATURES_TOPIC)));
     }
 
     /** Dead letters keep the input's key, so they land on partitions the way the input did. */

@@ -93,6 +93,5 @@ class PoolRefresherTest {
         assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e1", "e2", "e3");
         assertThat(harness.extractOutputValues().get(1).candidateItemIds).containsExactly("c");
         assertThat(harness.numProcessingTimeTimers()).isZero();
-        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 }
