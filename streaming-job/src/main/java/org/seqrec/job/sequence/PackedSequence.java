@@ -114,17 +114,35 @@ public final class PackedSequence {
     }
 
     /**
-     * Writes the entries, oldest first, as the Avro binary of the feature record's
-     * {@code array<SequenceEntry>} field: item id, action symbol index (the enum's ordinal), event time.
+     * Writes the entries of a packed sequence, oldest first, as the Avro binary of the feature record's
+     * {@code array<SequenceEntry>} field (item id, action symbol index = the enum's ordinal, event time),
+     * reading the packed columns in place: the feature sink does this for every accepted event, so it
+     * neither builds a sequence nor any per-entry object.
      */
-    public void writeAvroEntries(Encoder encoder) throws IOException {
+    public static void writeAvroEntries(byte[] packed, Encoder encoder) throws IOException {
         encoder.writeArrayStart();
+        ByteReader times = new ByteReader(packed);
+        if (times.read() != FORMAT) {
+            throw new IllegalStateException("Unknown sequence state format " + packed[0]);
+        }
+        int size = (int) times.readVarLong();
+        ByteReader items = new ByteReader(packed);
+        items.skip(times.position());
+        for (int i = 0; i < size; i++) {
+            items.readVarLong();
+        }
+        int actions = items.position();
+        items.skip(size + size * Long.BYTES);
         encoder.setItemCount(size);
+        long time = 0;
         for (int i = 0; i < size; i++) {
             encoder.startItem();
-            encoder.writeBytes(itemSources[i], itemOffsets[i], itemLengths[i]);
-            encoder.writeEnum(actions[i]);
-            encoder.writeLong(eventTimes[i]);
+            int length = (int) items.readVarLong();
+            encoder.writeBytes(packed, items.position(), length);
+            items.skip(length);
+            encoder.writeEnum(packed[actions + i]);
+            time += times.readVarLong();
+            encoder.writeLong(time);
         }
         encoder.writeArrayEnd();
     }

@@ -1,5 +1,6 @@
 package org.seqrec.job.sink;
 
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -42,14 +43,20 @@ public final class KafkaSinks {
 
     static <T> KafkaSink<T> build(JobConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         DeliveryGuarantee guarantee = config.deliveryGuarantee();
+        // Defaults that kafka.client.* settings override. Feature records are a few KB: Kafka's default
+        // 16 KB batch holds three of them, and every new batch allocates its compression buffers anew.
+        Properties producer = new Properties();
+        producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producer.putAll(config.kafkaClientProperties());
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(config.kafkaClientProperties())
+                .setKafkaProducerConfig(producer)
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(guarantee)
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        String.valueOf(config.get(JobConfig.TRANSACTION_TIMEOUT).toMillis()))
-                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+                        String.valueOf(config.get(JobConfig.TRANSACTION_TIMEOUT).toMillis()));
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(config.get(JobConfig.TRANSACTIONAL_ID_PREFIX) + "-" + name);
         }

@@ -11,11 +11,12 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.seqrec.avro.SequenceFeature;
+import org.seqrec.job.sequence.PackedSequence;
 import org.seqrec.job.sequence.SequenceUpdate;
 
 /**
  * Writes each sequence update as a {@link SequenceFeature} in Avro single-object encoding, straight from
- * the packed sequence: the same bytes {@code AvroCodec} writes for the equivalent record (a test holds it
+ * the packed bytes: the same bytes {@code AvroCodec} writes for the equivalent record (a test holds it
  * to that), without building one {@code SequenceEntry} per kept interaction. Building and writing those
  * records was the largest cost of the whole feature path (docs/benchmarks.md, optimisation pass).
  */
@@ -28,6 +29,9 @@ public final class SequenceFeatureSerializer implements KafkaRecordSerialization
             .put((byte) 0xC3).put((byte) 0x01)
             .putLong(SchemaNormalization.parsingFingerprint64(SequenceFeature.getClassSchema()))
             .array();
+
+    // Buffered: a direct encoder would write each varint byte separately into the output stream.
+    private static final EncoderFactory ENCODERS = new EncoderFactory().configureBufferSize(8192);
 
     private final String topic;
 
@@ -50,10 +54,10 @@ public final class SequenceFeatureSerializer implements KafkaRecordSerialization
         buffer.reset();
         buffer.writeBytes(HEADER);
         try {
-            encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+            encoder = ENCODERS.binaryEncoder(buffer, encoder);
             encoder.writeString(update.userId);
             encoder.writeString(update.triggerEventId);
-            update.sequence().writeAvroEntries(encoder);
+            PackedSequence.writeAvroEntries(update.packedSequence, encoder);
             encoder.writeLong(update.eventTime);
             encoder.flush();
         } catch (IOException e) {
