@@ -135,12 +135,12 @@ public final class JobConfig implements Serializable {
 
     /** Every option, in the order the README documents them. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(
-            CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC, RANK_REQUESTS_TOPIC,
-            CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED, MAX_SEQUENCE_LENGTH, STATE_TTL,
-            MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW, MAX_ID_LENGTH, SCORING_ENABLED,
-            MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE, MAX_CANDIDATES, REFRESH_INTERVAL,
-            POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT,
-            TRANSACTIONAL_ID_PREFIX);
+            CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
+            RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED,
+            MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
+            MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
+            MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
 
     /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
     static final List<String> SENSITIVE_KEY_PARTS = List.of("password", "secret", "jaas", "key", "token", "credential");
@@ -180,8 +180,8 @@ public final class JobConfig implements Serializable {
     }
 
     /**
-     * Validates the given settings, read under them the file that {@code config-file} names, if any; keys
-     * absent from both take their defaults.
+     * Validates the given settings together with the file that {@code config-file} names, if any (a setting
+     * given here wins over the file's); keys absent from both take their defaults.
      */
     public static JobConfig fromMap(Map<String, String> arguments) {
         Map<String, String> settings = new LinkedHashMap<>();
