@@ -1,4 +1,4 @@
-"""Command line: train, evaluate, export, compare, release.
+"""Command line: train, evaluate, export, stamp, compare, release.
 
 Run from model-export/ with Debian's Python:  /usr/bin/python3 -m attnmvp <command> --help
 Every Config field is a flag (--d-model 32, --epochs 2, ...), so any run can be reproduced.
@@ -19,7 +19,7 @@ import torch
 
 from .config import ARCHITECTURES, Config
 from .data import DEFAULT_DATA_DIR, MovieLens, load_movielens
-from .export import export
+from .export import export, stamp
 from .report import comparison_markdown, inference_ms, machine, model_card, serving_batch
 from .runs import RUNS_DIR, reuse_or_train, train_and_save
 from .train import evaluate, load_checkpoint
@@ -73,6 +73,12 @@ def cmd_export(args: argparse.Namespace) -> None:
     data = load_movielens(args.data, cfg.eval_fraction)
     for kind, path in export(args.checkpoint, args.out, data, args.parity_cases).items():
         log(f"wrote {kind}: {path}")
+
+
+def cmd_stamp(args: argparse.Namespace) -> None:
+    for path in args.files:
+        stamp(path)
+        log(f"stamped {path}")
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
@@ -152,6 +158,10 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=MODELS_DIR)
     p.add_argument("--parity-cases", type=int, default=240)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stamp", help="add or refresh the sha256 metadata entry of exported .onnx files in place")
+    p.add_argument("files", type=Path, nargs="+")
+    p.set_defaults(func=cmd_stamp)
 
     p = sub.add_parser("compare", help="train all three on the same split and budget, write the report")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])

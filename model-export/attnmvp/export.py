@@ -1,12 +1,14 @@
 """ONNX export (opset 17, dynamic B, N, C) with the metadata the job reads, and parity vectors.
 
 The graph signature and metadata keys are the model contract of DESIGN.md §5; the Java
-scorer reads them instead of guessing. The parity file holds real evaluation-time requests
+scorer reads them instead of guessing. The `sha256` entry lets the job refuse a file that was
+corrupted or changed after export. The parity file holds real evaluation-time requests
 and the PyTorch outputs for them (B = 1, no padding), which the Java side must reproduce
 while batching and padding them its own way.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import warnings
@@ -28,6 +30,8 @@ OUTPUT_NAME = "action_probs"
 RANKING_WEIGHTS = {"like": 1.0}
 PARITY_TOLERANCE = 1e-4
 DATA_TAG = "ml-latest-small"
+CHECKSUM_KEY = "sha256"
+CHECKSUM_PLACEHOLDER = b"0" * 64  # as long as a hex SHA-256 digest
 
 
 def model_version(cfg: Config, training_date: str) -> str:
@@ -87,8 +91,42 @@ def export_onnx(model: Ranker, meta: dict[str, str], path: Path) -> onnx.ModelPr
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
-    onnx.save(proto, str(path))
+    path.write_bytes(with_checksum(proto))
     return proto
+
+
+def with_checksum(proto: onnx.ModelProto) -> bytes:
+    """The serialised model with a `sha256` metadata entry that the file's bytes can be checked against.
+
+    A file cannot contain its own hash, so the digest covers the file with the entry's value as 64
+    ASCII '0's; it then replaces them, and having the same length it changes no protobuf length. To
+    verify (the job's ModelChecksum, `checksum_matches`): put the '0's back where the digest is, hash,
+    compare. Any earlier `sha256` entry is replaced, so an exported file can be stamped again.
+    """
+    for i in reversed(range(len(proto.metadata_props))):
+        if proto.metadata_props[i].key == CHECKSUM_KEY:
+            del proto.metadata_props[i]
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = CHECKSUM_KEY, CHECKSUM_PLACEHOLDER.decode()
+    data = proto.SerializeToString()
+    assert data.count(CHECKSUM_PLACEHOLDER) == 1, "64 ASCII '0's occur elsewhere in the model; cannot stamp it"
+    return data.replace(CHECKSUM_PLACEHOLDER, hashlib.sha256(data).hexdigest().encode())
+
+
+def checksum_matches(data: bytes) -> bool:
+    """True if a serialised model's `sha256` entry is the digest `with_checksum` would give it."""
+    meta = {p.key: p.value for p in onnx.load_from_string(data).metadata_props}
+    digest = meta.get(CHECKSUM_KEY, "").encode()
+    if len(digest) != len(CHECKSUM_PLACEHOLDER) or data.count(digest) != 1:
+        return False
+    return hashlib.sha256(data.replace(digest, CHECKSUM_PLACEHOLDER)).hexdigest().encode() == digest
+
+
+def stamp(path: Path) -> None:
+    """Adds or refreshes the `sha256` entry of an exported file in place; graph and weights stay as they are."""
+    data = with_checksum(onnx.load(str(path)))
+    assert checksum_matches(data)
+    path.write_bytes(data)
 
 
 def parity_cases(model: Ranker, data: MovieLens, n_cases: int = 240, seed: int = 0) -> list[dict[str, Any]]:

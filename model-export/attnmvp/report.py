@@ -284,7 +284,8 @@ def model_card(checkpoints: dict[str, dict[str, Any]], data: MovieLens, command:
         "bool [B, N], `candidate_ids` int64 [B, C]; output `action_probs` float32 [B, C, A]; ONNX "
         "opset 17, B, N and C dynamic. Every file carries its metadata (`metadata_props`): action "
         "names, unknown action index, ranking weights, max history, item vocabulary, training data, "
-        "date, metrics, hyper-parameters and split.",
+        "date, metrics, hyper-parameters, split, and `sha256`, the digest the streaming job checks the "
+        "file against at load (re-copy or re-export a file it refuses).",
         "",
         "## Data",
         "",

@@ -12,14 +12,14 @@ from onnx import TensorProto
 
 from attnmvp.config import ACTION_NAMES, Config
 from attnmvp.data import MovieLens, load_movielens
-from attnmvp.export import PARITY_TOLERANCE, export, max_parity_error
+from attnmvp.export import PARITY_TOLERANCE, checksum_matches, export, max_parity_error
 from attnmvp.runs import train_and_save
 from attnmvp.train import load_checkpoint
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 METADATA_KEYS = {"architecture", "model_version", "contract_version", "action_names", "unknown_action_index",
                  "ranking_weights", "max_history", "item_vocab", "item_padding_index", "item_unknown_index",
-                 "training_data", "training_date", "metrics", "hyperparameters", "split"}
+                 "training_data", "training_date", "metrics", "hyperparameters", "split", "sha256"}
 CASE_KEYS = {"user_id", "history", "candidate_item_ids", "item_ids", "action_ids", "candidate_ids", "action_probs"}
 INPUTS = {"item_ids": (TensorProto.INT64, ["B", "N"]), "action_ids": (TensorProto.INT64, ["B", "N"]),
           "history_mask": (TensorProto.BOOL, ["B", "N"]), "candidate_ids": (TensorProto.INT64, ["B", "C"])}
@@ -30,8 +30,11 @@ def data() -> MovieLens:
     return load_movielens()
 
 
-def check_contract(proto: onnx.ModelProto, data: MovieLens, architecture: str) -> dict[str, str]:
-    """Graph signature, opset and metadata as DESIGN.md §5 and the Java scorer expect them."""
+def check_contract(path: Path, data: MovieLens, architecture: str) -> dict[str, str]:
+    """Checksum, graph signature, opset and metadata as DESIGN.md §5 and the Java scorer expect them."""
+    file = path.read_bytes()
+    assert checksum_matches(file), f"{path} does not match its sha256 entry"
+    proto = onnx.load_from_string(file)
     onnx.checker.check_model(proto)
     assert any(o.domain in ("", "ai.onnx") and o.version == 17 for o in proto.opset_import)
     signature = {i.name: (i.type.tensor_type.elem_type, [d.dim_param for d in i.type.tensor_type.shape.dim])
@@ -87,7 +90,7 @@ def test_train_export_check_end_to_end(tmp_path: Path, data: MovieLens) -> None:
     assert model.cfg == cfg and ckpt["steps"] == 3
     paths = export(checkpoint, tmp_path / "models", data, n_cases=30)
 
-    meta = check_contract(onnx.load(str(paths["onnx"])), data, "attn_mvp")
+    meta = check_contract(paths["onnx"], data, "attn_mvp")
     parity = json.loads(paths["parity"].read_text())
     assert len(parity["cases"]) == 30
     check_parity_file(parity, meta, data)
@@ -111,7 +114,7 @@ def test_export_is_deterministic_for_a_fixed_seed(tmp_path: Path, data: MovieLen
 def test_shipped_model_meets_the_contract(architecture: str, data: MovieLens) -> None:
     path = MODELS_DIR / f"{architecture}.onnx"
     assert path.stat().st_size < 8 * 2**20, "shipped model should stay a few MB"
-    meta = check_contract(onnx.load(str(path)), data, architecture)
+    meta = check_contract(path, data, architecture)
     parity_path = MODELS_DIR / f"{architecture}.parity.json"
     assert parity_path.stat().st_size < 3 * 2**20
     parity = json.loads(parity_path.read_text())

@@ -1,16 +1,24 @@
 """Writes the tiny ONNX models that RankingModelTest uses to check the job's model-contract errors.
 
 Each is a valid ONNX file a few hundred bytes long: `valid.onnx` meets the contract (one action,
-"like"; its score is sigmoid(candidate index)), and each other file breaks exactly one rule.
+"like"; its score is sigmoid(candidate index x 1.0)), and each other file breaks exactly one rule.
+Every file but `no_checksum.onnx` carries the `sha256` entry that model-export's `with_checksum`
+writes; `flipped_weight.onnx` is `valid.onnx` with one byte of its weight changed afterwards.
 Regenerate with: /usr/bin/python3 streaming-job/src/test/python/make_contract_fixtures.py
 """
 import json
+import sys
 from pathlib import Path
 
 import onnx
 from onnx import TensorProto, helper
 
+ROOT = Path(__file__).resolve().parents[4]
+sys.path.insert(0, str(ROOT / "model-export"))
+from attnmvp.export import with_checksum  # noqa: E402  (model-export is not an installed package)
+
 OUT = Path(__file__).resolve().parents[1] / "resources" / "models"
+SCALE = bytes.fromhex("0000803f")  # the weight 1.0 as float32, little-endian
 
 METADATA = {
     "architecture": "attn_mvp", "model_version": "fixture-1", "contract_version": "1",
@@ -30,11 +38,13 @@ def model(inputs=("item_ids", "action_ids", "history_mask", "candidate_ids"), ou
         helper.make_node("Cast", [candidates], ["c_float"], to=TensorProto.FLOAT),
         helper.make_node("Constant", [], ["axes"], value=helper.make_tensor("axes", TensorProto.INT64, [1], [2])),
         helper.make_node("Unsqueeze", ["c_float", "axes"], ["c3"]),
-        helper.make_node("Sigmoid", ["c3"], ["probs"]),
+        helper.make_node("Mul", ["c3", "scale"], ["scaled"]),
+        helper.make_node("Sigmoid", ["scaled"], ["probs"]),
         helper.make_node("Cast", ["probs"], [output], to=output_type),
     ]
     graph = helper.make_graph(nodes, "fixture", graph_inputs,
-                              [helper.make_tensor_value_info(output, output_type, ["B", "C", 1])])
+                              [helper.make_tensor_value_info(output, output_type, ["B", "C", 1])],
+                              initializer=[helper.make_tensor("scale", TensorProto.FLOAT, [], [1.0])])
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     proto.ir_version = 8
     for key, value in metadata.items():
@@ -44,18 +54,28 @@ def model(inputs=("item_ids", "action_ids", "history_mask", "candidate_ids"), ou
     return proto
 
 
+def flipped_weight(stamped: bytes) -> bytes:
+    """The file with the weight's lowest byte changed (1.0 becomes 1.0000001): still a valid model."""
+    assert stamped.count(SCALE) == 1, "the weight's bytes must occur once to flip them"
+    flipped = stamped.replace(SCALE, bytes([SCALE[0] ^ 1]) + SCALE[1:])
+    onnx.checker.check_model(onnx.load_from_string(flipped))
+    return flipped
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     fixtures = {
-        "valid.onnx": model(),
-        "wrong_input.onnx": model(inputs=("item_ids", "action_ids", "mask", "candidate_ids")),
-        "wrong_output.onnx": model(output="scores"),
-        "int_output.onnx": model(output_type=TensorProto.INT64),
-        "no_metadata.onnx": model(metadata={}),
-        "unknown_architecture.onnx": model(metadata={**METADATA, "architecture": "transformer_xl"}),
+        "valid.onnx": with_checksum(model()),
+        "wrong_input.onnx": with_checksum(model(inputs=("item_ids", "action_ids", "mask", "candidate_ids"))),
+        "wrong_output.onnx": with_checksum(model(output="scores")),
+        "int_output.onnx": with_checksum(model(output_type=TensorProto.INT64)),
+        "no_metadata.onnx": with_checksum(model(metadata={})),
+        "unknown_architecture.onnx": with_checksum(model(metadata={**METADATA, "architecture": "transformer_xl"})),
+        "no_checksum.onnx": model().SerializeToString(),
+        "flipped_weight.onnx": flipped_weight(with_checksum(model())),
     }
-    for name, proto in fixtures.items():
-        onnx.save(proto, str(OUT / name))
+    for name, data in fixtures.items():
+        (OUT / name).write_bytes(data)
         print(f"wrote {OUT / name}")
 
 

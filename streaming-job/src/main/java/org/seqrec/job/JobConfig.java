@@ -1,6 +1,11 @@
 package org.seqrec.job;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -8,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -18,10 +25,12 @@ import org.seqrec.job.scoring.Device;
 
 /**
  * The job's whole configuration, typed and validated in one place. Read from {@code --key value}
- * arguments; every key is listed in {@link #OPTIONS} and documented in the README. Unknown keys and
- * out-of-range values stop start-up with a message that names the key and what to fix. Keys starting
- * with {@value #KAFKA_CLIENT_PREFIX} are passed, without the prefix, to every Kafka client (security
- * settings, for example).
+ * arguments and, under them, from the properties file that {@code --config-file} names; every key is
+ * listed in {@link #OPTIONS} and documented in the README. Unknown keys and out-of-range values stop
+ * start-up with a message that names the key and what to fix. Keys starting with
+ * {@value #KAFKA_CLIENT_PREFIX} are passed, without the prefix, to every Kafka client (security
+ * settings, for example). Secrets belong in the file: Flink logs a job's arguments. {@link #toString()}
+ * masks sensitive values.
  */
 public final class JobConfig implements Serializable {
 
@@ -29,6 +38,10 @@ public final class JobConfig implements Serializable {
 
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
+    public static final ConfigOption<String> CONFIG_FILE = ConfigOptions.key("config-file")
+            .stringType().noDefaultValue()
+            .withDescription("A Java properties file of further options (the same keys); arguments override it."
+                    + " Keeps secrets out of the job's arguments, which Flink logs.");
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
             .stringType().defaultValue("localhost:9092").withDescription("Kafka brokers to read from and write to.");
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("kafka.group-id")
@@ -122,12 +135,16 @@ public final class JobConfig implements Serializable {
 
     /** Every option, in the order the README documents them. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(
-            BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC, RANK_REQUESTS_TOPIC,
-            CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED, MAX_SEQUENCE_LENGTH, STATE_TTL,
-            MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW, MAX_ID_LENGTH, SCORING_ENABLED,
-            MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE, MAX_CANDIDATES, REFRESH_INTERVAL,
-            POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT,
-            TRANSACTIONAL_ID_PREFIX);
+            CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
+            RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED,
+            MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
+            MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
+            MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
+
+    /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
+    static final List<String> SENSITIVE_KEY_PARTS = List.of("password", "secret", "jaas", "key", "token", "credential");
+    static final String MASK = "******";
 
     /** The broker's default {@code transaction.max.timeout.ms}. */
     static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -162,8 +179,16 @@ public final class JobConfig implements Serializable {
         return fromMap(values);
     }
 
-    /** Validates the given settings; keys absent take their defaults. */
-    public static JobConfig fromMap(Map<String, String> settings) {
+    /**
+     * Validates the given settings together with the file that {@code config-file} names, if any (a setting
+     * given here wins over the file's); keys absent from both take their defaults.
+     */
+    public static JobConfig fromMap(Map<String, String> arguments) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (arguments.containsKey(CONFIG_FILE.key())) {
+            settings.putAll(readFile(Path.of(arguments.get(CONFIG_FILE.key()))));
+        }
+        settings.putAll(arguments);
         List<String> known = OPTIONS.stream().map(ConfigOption::key).toList();
         List<String> problems = new ArrayList<>();
         for (String key : settings.keySet()) {
@@ -186,8 +211,17 @@ public final class JobConfig implements Serializable {
         return Configuration.fromMap(values).get(option);
     }
 
-    public Map<String, String> values() {
-        return values;
+    /** Every value that was set, sensitive ones masked: fit for logs. */
+    @Override
+    public String toString() {
+        return values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (isSensitive(e.getKey()) ? MASK : e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    static boolean isSensitive(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return SENSITIVE_KEY_PARTS.stream().anyMatch(lower::contains);
     }
 
     public Instant minEventTime() {
@@ -213,6 +247,23 @@ public final class JobConfig implements Serializable {
         });
         properties.setProperty("bootstrap.servers", get(BOOTSTRAP_SERVERS));
         return properties;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Invalid configuration:\n  - " + CONFIG_FILE.key() + ": cannot read "
+                    + file.toAbsolutePath() + " (" + e + "); name a readable Java properties file of job options", e);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted().forEach(key -> settings.put(key, properties.getProperty(key)));
+        if (settings.containsKey(CONFIG_FILE.key())) {
+            throw new IllegalArgumentException("Invalid configuration:\n  - " + file + " sets " + CONFIG_FILE.key()
+                    + "; a config file cannot name another one");
+        }
+        return settings;
     }
 
     private void validate(List<String> problems) {

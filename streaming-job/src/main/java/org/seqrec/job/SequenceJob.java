@@ -43,6 +43,8 @@ import org.seqrec.job.sequence.SequenceUpdate;
 import org.seqrec.job.sequence.SequenceUpdater;
 import org.seqrec.job.sink.EncodedRecord;
 import org.seqrec.job.sink.KafkaSinks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job. Interactions and ranking requests from Kafka are decoded and validated in their
@@ -53,6 +55,8 @@ import org.seqrec.job.sink.KafkaSinks;
  * transactional, so read_committed consumers see each record exactly once.
  */
 public final class SequenceJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceJob.class);
 
     private final JobConfig config;
     private final Sink<SequenceUpdate> featureSink;
@@ -72,6 +76,7 @@ public final class SequenceJob {
      * against the contract here, so a bad model stops the submission instead of failing tasks later.
      */
     public static SequenceJob fromConfig(JobConfig config) {
+        LOG.info("seqrec options (sensitive values masked): {}", config);
         if (config.get(JobConfig.SCORING_ENABLED)) {
             RankingModel.load(Path.of(config.get(JobConfig.MODEL_PATH)), Device.CPU, 1,
                     config.get(JobConfig.MAX_SEQUENCE_LENGTH)).close();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * points ({@code kafka.tools.StorageTool format}, then {@code kafka.Kafka}) on 127.0.0.1 with free
  * ports. It needs the {@code kafka_2.13} jar and its dependencies on this JVM's classpath; the child
  * inherits that classpath through the {@code CLASSPATH} environment variable so its command line stays
- * short.
+ * short. Its client listener is plaintext, SASL/PLAIN or TLS; {@link #clientSecurity()} says what a client
+ * must set to reach it.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -60,7 +62,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker cannot start, with the end of its log
      */
     public static KafkaBroker start() {
-        return start(null, null);
+        return start(dir -> new ClientListener("PLAINTEXT", Map.of(), Map.of()));
     }
 
     /**
@@ -68,10 +70,54 @@ public final class KafkaBroker implements AutoCloseable {
      * one client user; {@link #clientSecurity()} gives the client settings that authenticate as it.
      */
     public static KafkaBroker startWithSaslPlain(String user, String password) {
-        return start(user, password);
+        return start(dir -> saslPlain(user, password));
     }
 
-    private static KafkaBroker start(String saslUser, String saslPassword) {
+    /**
+     * Starts a broker whose client listener speaks TLS only (SSL), with a self-signed certificate for
+     * 127.0.0.1 made for it; {@link #clientSecurity()} gives the settings of a client that trusts it.
+     */
+    public static KafkaBroker startWithTls() {
+        return start(KafkaBroker::tls);
+    }
+
+    /**
+     * The client listener: its security protocol, the broker settings it needs and the settings clients need.
+     * Built once the broker's directory exists, where it may keep files (key stores).
+     */
+    private record ClientListener(String protocol, Map<String, String> brokerSettings,
+            Map<String, String> clientSecurity) {}
+
+    private static ClientListener saslPlain(String user, String password) {
+        String broker = "seqrec-broker";
+        return new ClientListener("SASL_PLAINTEXT", Map.of(
+                "sasl.enabled.mechanisms", "PLAIN",
+                "sasl.mechanism.inter.broker.protocol", "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", plainLogin(broker, broker,
+                        " user_" + broker + "=\"" + broker + "\" user_" + user + "=\"" + password + "\"")),
+                Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                        "sasl.jaas.config", plainLogin(user, password, "")));
+    }
+
+    private static ClientListener tls(Path dir) {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(dir.resolve("tls"));
+        Map<String, String> trust = Map.of(
+                "ssl.truststore.location", certificate.truststore().toString(),
+                "ssl.truststore.password", certificate.truststorePassword(),
+                "ssl.truststore.type", "PKCS12");
+        // The broker also connects to its own listener (inter-broker traffic), so it needs the truststore too.
+        Map<String, String> broker = new HashMap<>(trust);
+        broker.putAll(Map.of(
+                "ssl.keystore.location", certificate.keystore().toString(),
+                "ssl.keystore.password", certificate.keystorePassword(),
+                "ssl.key.password", certificate.keystorePassword(),
+                "ssl.keystore.type", "PKCS12"));
+        Map<String, String> client = new HashMap<>(trust);
+        client.put("security.protocol", "SSL");
+        return new ClientListener("SSL", broker, Map.copyOf(client));
+    }
+
+    private static KafkaBroker start(Function<Path, ClientListener> listenerIn) {
         Path dir;
         try {
             dir = Files.createTempDirectory("seqrec-kafka-");
@@ -82,17 +128,15 @@ public final class KafkaBroker implements AutoCloseable {
         int controllerPort = freePort();
         Path config = dir.resolve("server.properties");
         Path log = dir.resolve("broker.log");
-        writeConfig(config, dir.resolve("data"), brokerPort, controllerPort, saslUser, saslPassword);
+        ClientListener listener = listenerIn.apply(dir);
+        writeConfig(config, dir.resolve("data"), brokerPort, controllerPort, listener);
 
         run(List.of("kafka.tools.StorageTool", "format", "--cluster-id", Uuid.randomUuid().toString(),
                 "--config", config.toString(), "--ignore-formatted"), dir.resolve("format.log"), Duration.ofSeconds(60));
 
         Process process = launch(List.of("kafka.Kafka", config.toString()), log);
         String bootstrap = "127.0.0.1:" + brokerPort;
-        Map<String, String> clientSecurity = saslUser == null ? Map.of() : Map.of(
-                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", plainLogin(saslUser, saslPassword, ""));
-        KafkaBroker broker = new KafkaBroker(dir, process, bootstrap, clientSecurity);
+        KafkaBroker broker = new KafkaBroker(dir, process, bootstrap, listener.clientSecurity());
         try {
             broker.awaitReady(log);
         } catch (RuntimeException e) {
@@ -128,7 +172,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Client settings a Kafka client needs besides the bootstrap servers (empty unless SASL is on). */
+    /** Client settings a Kafka client needs besides the bootstrap servers (empty for a plaintext listener). */
     public Map<String, String> clientSecurity() {
         return clientSecurity;
     }
@@ -203,9 +247,9 @@ public final class KafkaBroker implements AutoCloseable {
                 + " s (last error: " + last + "). End of its log (" + log + "):\n" + tail(log));
     }
 
-    private static void writeConfig(Path config, Path data, int brokerPort, int controllerPort, String saslUser,
-            String saslPassword) {
-        String clientProtocol = saslUser == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+    private static void writeConfig(Path config, Path data, int brokerPort, int controllerPort,
+            ClientListener listener) {
+        String clientProtocol = listener.protocol();
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
@@ -215,13 +259,7 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", clientProtocol);
         p.setProperty("listener.security.protocol.map", clientProtocol + ":" + clientProtocol + ",CONTROLLER:PLAINTEXT");
-        if (saslUser != null) {
-            String broker = "seqrec-broker";
-            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
-            p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
-            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainLogin(broker, broker,
-                    " user_" + broker + "=\"" + broker + "\" user_" + saslUser + "=\"" + saslPassword + "\""));
-        }
+        p.putAll(listener.brokerSettings());
         p.setProperty("log.dirs", data.toString());
         // One node: internal topics cannot be replicated.
         p.setProperty("offsets.topic.replication.factor", "1");

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobConfigTest {
 
@@ -63,12 +64,49 @@ class JobConfigTest {
     }
 
     @Test
+    void readsAConfigFileUnderTheArguments(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("job.properties"), String.join("\n",
+                "sequence.max-length=64", "sequence.ttl=2 d",
+                "kafka.client.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"u\" password=\"p4ss\";"));
+        JobConfig config = JobConfig.fromArgs("--config-file", file.toString(), "--sequence.max-length", "32");
+        assertThat(config.get(JobConfig.MAX_SEQUENCE_LENGTH)).as("the argument wins").isEqualTo(32);
+        assertThat(config.get(JobConfig.STATE_TTL)).isEqualTo(Duration.ofDays(2));
+        assertThat(config.kafkaClientProperties().getProperty("sasl.jaas.config")).endsWith("password=\"p4ss\";");
+    }
+
+    @Test
+    void aConfigFileIsValidatedLikeArguments(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> JobConfig.fromArgs("--config-file", dir.resolve("missing.properties").toString()))
+                .hasMessageContaining("config-file: cannot read").hasMessageContaining("missing.properties");
+        Path typo = Files.writeString(dir.resolve("typo.properties"), "sequence.max-lenght=64\n");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--config-file", typo.toString()))
+                .hasMessageContaining("unknown option 'sequence.max-lenght'");
+        Path nested = Files.writeString(dir.resolve("nested.properties"), "config-file=other.properties\n");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--config-file", nested.toString()))
+                .hasMessageContaining("cannot name another one");
+    }
+
+    @Test
+    void masksSensitiveValuesWhenPrinted() {
+        JobConfig config = JobConfig.fromMap(Map.of("kafka.client.sasl.jaas.config", "... password=\"p4ss\";",
+                "kafka.client.ssl.truststore.password", "tr0st", "kafka.client.ssl.key.password", "k3y",
+                "kafka.client.security.protocol", "SASL_SSL", "sequence.max-length", "64"));
+        assertThat(config.toString())
+                .contains("kafka.client.sasl.jaas.config=******", "kafka.client.ssl.truststore.password=******",
+                        "kafka.client.ssl.key.password=******", "kafka.client.security.protocol=SASL_SSL",
+                        "sequence.max-length=64")
+                .doesNotContain("p4ss", "tr0st", "k3y");
+    }
+
+    @Test
     void everyOptionIsDocumentedInTheReadmeWithItsDefault() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (ConfigOption<?> option : JobConfig.OPTIONS) {
             Object value = option.defaultValue();
-            String shown = value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : String.valueOf(value);
-            String row = "| `" + option.key() + "` | `" + shown + "` |";
+            String shown = value == null ? "none"
+                    : "`" + (value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : value) + "`";
+            String row = "| `" + option.key() + "` | " + shown + " |";
             assertThat(readme).as("README row for %s with its default", option.key()).contains(row);
         }
     }

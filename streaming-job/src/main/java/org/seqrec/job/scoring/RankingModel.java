@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An exported ranker loaded into ONNX Runtime and checked against the model contract: the four
- * inputs and one output with the contract's names, types and ranks, and complete metadata. Thread-safe
+ * An exported ranker loaded into ONNX Runtime and checked against the model contract: the file's bytes
+ * against its checksum, the four inputs and one output with the contract's names, types and ranks, and
+ * complete metadata. Thread-safe
  * (ONNX Runtime sessions may be run concurrently); shared per JVM through {@link SharedModels}.
  */
 public final class RankingModel implements AutoCloseable {
@@ -45,7 +47,8 @@ public final class RankingModel implements AutoCloseable {
      *
      * @param requestedDevice CPU, CUDA (fails if CUDA cannot be used) or AUTO (CUDA, else CPU)
      * @param sequenceLength the job's N; the model must have been trained for histories at least as long
-     * @throws ModelContractException if the file is missing, unreadable, not ONNX, or breaks the contract
+     * @throws ModelContractException if the file is missing, unreadable, not ONNX, fails its checksum, or breaks
+     *     the contract
      * @throws IllegalStateException if CUDA was required and cannot be used
      */
     public static RankingModel load(Path path, Device requestedDevice, int intraOpThreads, int sequenceLength) {
@@ -54,15 +57,22 @@ public final class RankingModel implements AutoCloseable {
                     + " set scoring.model-path to an .onnx file exported by model-export (default: "
                     + "model-export/models/attn_mvp.onnx, relative to the working directory)");
         }
+        // ONNX Runtime gets the bytes that are verified, not the path: the file may change between two reads.
+        byte[] file;
+        try {
+            file = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ModelContractException("Cannot read model file " + path.toAbsolutePath() + ": " + e, e);
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Device device = requestedDevice;
         OrtSession session;
         try {
             if (requestedDevice == Device.CPU) {
-                session = createSession(env, path, intraOpThreads, false);
+                session = createSession(env, file, intraOpThreads, false);
             } else {
                 try {
-                    session = createSession(env, path, intraOpThreads, true);
+                    session = createSession(env, file, intraOpThreads, true);
                     device = Device.CUDA;
                 } catch (OrtException | LinkageError e) {
                     if (requestedDevice == Device.CUDA) {
@@ -73,15 +83,16 @@ public final class RankingModel implements AutoCloseable {
                                 + " to 'auto' or 'cpu'.", e);
                     }
                     LOG.warn("CUDA execution provider not usable ({}); scoring on CPU", e.getMessage());
-                    session = createSession(env, path, intraOpThreads, false);
+                    session = createSession(env, file, intraOpThreads, false);
                     device = Device.CPU;
                 }
             }
         } catch (OrtException e) {
             throw new ModelContractException("ONNX Runtime cannot load " + path + " (" + e.getMessage()
-                    + "); is it an ONNX file exported by model-export?", e);
+                    + "); is it a complete ONNX file exported by model-export? Copy or export it again", e);
         }
         try {
+            ModelChecksum.verify(file, session.getMetadata().getCustomMetadata().get(ModelChecksum.KEY), path.toString());
             ModelMetadata metadata = validate(session, path, sequenceLength);
             LOG.info("Loaded model {} ({} {}) on {}", path, metadata.architecture(), metadata.version(), device);
             return new RankingModel(env, session, metadata, device);
@@ -94,7 +105,7 @@ public final class RankingModel implements AutoCloseable {
         }
     }
 
-    private static OrtSession createSession(OrtEnvironment env, Path path, int threads, boolean cuda)
+    private static OrtSession createSession(OrtEnvironment env, byte[] file, int threads, boolean cuda)
             throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
@@ -104,7 +115,7 @@ public final class RankingModel implements AutoCloseable {
             if (cuda) {
                 options.addCUDA(0);
             }
-            return env.createSession(path.toString(), options);
+            return env.createSession(file, options);
         }
     }
 

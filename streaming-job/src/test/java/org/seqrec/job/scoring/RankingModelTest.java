@@ -76,6 +76,32 @@ class RankingModelTest {
     }
 
     @Test
+    void aFileWithOneWeightByteChangedAfterExportIsRefusedWithBothDigests() {
+        assertThatThrownBy(() -> load("flipped_weight.onnx")).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("flipped_weight.onnx is corrupt or was changed after export")
+                .hasMessageMatching("(?s).*metadata says sha256 [0-9a-f]{64} but its content hashes to [0-9a-f]{64}.*")
+                .hasMessageContaining("Copy the file again")
+                .hasMessageContaining("re-export it");
+    }
+
+    @Test
+    void aShippedModelWithAnyByteFlippedIsRefused(@TempDir Path dir) throws Exception {
+        byte[] bytes = Files.readAllBytes(Models.model("attn_mvp"));
+        bytes[bytes.length / 2] ^= 1; // inside the item embedding, the bulk of the file: still a loadable model
+        Path copy = Files.write(dir.resolve("attn_mvp.onnx"), bytes);
+        assertThatThrownBy(() -> RankingModel.load(copy, Device.CPU, 1, 256))
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("is corrupt or was changed after export");
+    }
+
+    @Test
+    void aModelWithoutAChecksumIsRefusedWithHowToReexport() {
+        assertThatThrownBy(() -> load("no_checksum.onnx")).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("no_checksum.onnx has no 'sha256' metadata entry")
+                .hasMessageContaining("re-export it with model-export");
+    }
+
+    @Test
     void aModelTrainedOnShorterHistoriesThanNIsRefused() {
         assertThatThrownBy(() -> RankingModel.load(Models.model("attn_mvp"), Device.CPU, 1, 100_000))
                 .isInstanceOf(ModelContractException.class)
