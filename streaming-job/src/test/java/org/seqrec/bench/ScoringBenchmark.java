@@ -108,6 +108,7 @@ public final class ScoringBenchmark {
             bench.rankRequests(5000, ceiling);
             bench.latencyVsLoad(everyEvent, seconds);
             System.out.println();
+            System.out.println("Summary:");
             bench.report.forEach(System.out::println);
         }
     }
@@ -143,13 +144,13 @@ public final class ScoringBenchmark {
                         .mapToLong(metadata::itemIndex).toArray());
             }
             double meanHistory = items.stream().mapToInt(r -> r.length).average().orElse(0);
-            report.add(String.format("Ceiling: bare ONNX Runtime (%s, 1 intra-op thread) on the job's %,d inputs"
+            log(String.format("Ceiling: bare ONNX Runtime (%s, 1 intra-op thread) on the job's %,d inputs"
                     + " (mean history %.0f, C = %d):", model.device(), events, meanHistory, CANDIDATES));
             List<String> csv = new ArrayList<>(List.of("batch_size,users_per_s,scorings_per_s"));
             double atJobBatch = 0;
             for (int b : CEILING_BATCHES) {
                 double usersPerSecond = usersPerSecond(model, metadata, items, actions, candidates, b);
-                report.add(String.format("  B = %3d: %,8.1f users/s (%,.0f scorings/s)", b, usersPerSecond,
+                log(String.format("  B = %3d: %,8.1f users/s (%,.0f scorings/s)", b, usersPerSecond,
                         usersPerSecond * CANDIDATES));
                 csv.add(String.format(Locale.ROOT, "%d,%.2f,%.0f", b, usersPerSecond, usersPerSecond * CANDIDATES));
                 if (b == BATCH) {
@@ -207,7 +208,7 @@ public final class ScoringBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             out.await(events, Duration.ofSeconds(30));
             rate = out.steadyRate(0.1, 0.9);
-            report.add(String.format("Scoring on every event (pool.refresh-interval = 0, C = %d, B = %d): %,d events,"
+            log(String.format("Scoring on every event (pool.refresh-interval = 0, C = %d, B = %d): %,d events,"
                     + " %,d recommendations; steady %,.1f recommendations/s = events/s (whole run %,.1f/s, %.0f s"
                     + " with start-up); ÷ ceiling at B = %d: %.2f", CANDIDATES, BATCH, events, out.count(), rate,
                     out.count() / seconds, seconds, BATCH, rate / ceiling));
@@ -232,7 +233,7 @@ public final class ScoringBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             features.await(movieLens.size(), Duration.ofSeconds(30));
             double rate = features.steadyRate(0.1, 0.9);
-            report.add(String.format("Coalesced refreshes (10 s per user): %,d events, %,d recommendations; steady"
+            log(String.format("Coalesced refreshes (10 s per user): %,d events, %,d recommendations; steady"
                     + " %,.0f events/s (whole run %,.0f/s, %.0f s with start-up)", movieLens.size(), out.count(), rate,
                     movieLens.size() / seconds, seconds));
             appendCsv("scoring-throughput.csv", String.format(Locale.ROOT, "coalesced-events,%.2f,,", rate));
@@ -250,28 +251,36 @@ public final class ScoringBenchmark {
             }
             producer.flush();
             JobClient job = start(topics, false, "10s");
-            if (!features.await(movieLens.size(), Duration.ofMinutes(5))) {
-                throw new IllegalStateException("the job did not take in the interactions within 5 min");
+            try {
+                answerRequests(topics, count, ceiling, producer, features, out);
+            } finally {
+                job.cancel().get();
             }
-            List<String> users = movieLens.stream().map(InteractionEvent::getUserId).distinct().toList();
-            Random random = new Random(11);
-            AvroCodec<RankingRequest> codec = AvroCodec.of(RankingRequest.class);
-            for (int r = 0; r < count; r++) {
-                List<String> candidates = new ArrayList<>(pool);
-                Collections.shuffle(candidates, random);
-                String user = users.get(random.nextInt(users.size()));
-                send(producer, topics.requests, user, codec.encode(new RankingRequest("bench-" + r, user,
-                        candidates.subList(0, CANDIDATES), 10, Instant.now())));
-            }
-            producer.flush();
-            out.await(count, Duration.ofMinutes(10));
-            job.cancel().get();
-            double rate = out.steadyRate(0.1, 0.9);
-            report.add(String.format("Rank requests (C = %d, k = 10, histories in state): %,d requests; steady"
-                    + " %,.1f requests/s; ÷ ceiling at B = %d: %.2f", CANDIDATES, count, rate, BATCH, rate / ceiling));
-            appendCsv("scoring-throughput.csv",
-                    String.format(Locale.ROOT, "rank-requests,%.2f,%.2f,%.3f", rate, ceiling, rate / ceiling));
         }
+    }
+
+    private void answerRequests(Topics topics, int count, double ceiling, KafkaProducer<byte[], byte[]> producer,
+            CommittedReader features, CommittedReader out) throws Exception {
+        if (!features.await(movieLens.size(), Duration.ofMinutes(5))) {
+            throw new IllegalStateException("the job did not take in the interactions within 5 min");
+        }
+        List<String> users = movieLens.stream().map(InteractionEvent::getUserId).distinct().toList();
+        Random random = new Random(11);
+        AvroCodec<RankingRequest> codec = AvroCodec.of(RankingRequest.class);
+        for (int r = 0; r < count; r++) {
+            List<String> candidates = new ArrayList<>(pool);
+            Collections.shuffle(candidates, random);
+            String user = users.get(random.nextInt(users.size()));
+            send(producer, topics.requests, user, codec.encode(new RankingRequest("bench-" + r, user,
+                    candidates.subList(0, CANDIDATES), 10, Instant.now())));
+        }
+        producer.flush();
+        out.await(count, Duration.ofMinutes(10));
+        double rate = out.steadyRate(0.1, 0.9);
+        log(String.format("Rank requests (C = %d, k = 10, histories in state): %,d requests; steady"
+                + " %,.1f requests/s; ÷ ceiling at B = %d: %.2f", CANDIDATES, count, rate, BATCH, rate / ceiling));
+        appendCsv("scoring-throughput.csv",
+                String.format(Locale.ROOT, "rank-requests,%.2f,%.2f,%.3f", rate, ceiling, rate / ceiling));
     }
 
     /**
@@ -282,54 +291,66 @@ public final class ScoringBenchmark {
         Topics topics = new Topics("latency");
         publishPool(topics);
         List<String> csv = new ArrayList<>(List.of("load_fraction,offered_per_s,achieved_per_s,p50_ms,p99_ms,p999_ms"));
-        AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
         try (KafkaProducer<byte[], byte[]> producer = producer();
                 CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations,
                         ScoringBenchmark::eventTime)) {
             JobClient job = start(topics, false, "0ms");
-            int next = 0;
-            // Warm-up: the job starts, loads the model and runs its first batches before any level counts.
-            for (; next < 500; next++) {
-                send(producer, topics.interactions, movieLens.get(next).getUserId(), codec.encode(restamped(next)));
+            try {
+                csv.addAll(levels(topics, max, seconds, producer, out));
+            } finally {
+                job.cancel().get();
             }
-            producer.flush();
-            if (!out.await(next, Duration.ofMinutes(2))) {
-                throw new IllegalStateException("no recommendations for the warm-up events within 2 min");
-            }
-            for (double load : LOADS) {
-                double rate = load * max;
-                long levelStart = System.currentTimeMillis();
-                long startNanos = System.nanoTime();
-                int sent = 0;
-                while (System.nanoTime() - startNanos < seconds * 1_000_000_000L) {
-                    long due = startNanos + (long) (sent * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                    InteractionEvent event = restamped(next++);
-                    send(producer, topics.interactions, event.getUserId(), codec.encode(event));
-                    sent++;
-                }
-                producer.flush();
-                long levelEnd = System.currentTimeMillis();
-                // Every interaction is new and the pool is never exhausted, so each one gets a recommendation.
-                if (!out.await(next, Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("the job fell more than 2 min behind at " + load + " load");
-                }
-                long[] latencies = out.arrivals().stream()
-                        .filter(a -> a.eventTime() >= levelStart + 5000 && a.eventTime() < levelEnd)
-                        .mapToLong(a -> a.readMillis() - a.eventTime()).sorted().toArray();
-                double achieved = latencies.length / ((levelEnd - levelStart - 5000) / 1000.0);
-                report.add(String.format("Latency at %.0f %% load (%,.1f events/s offered, %,.1f recommendations/s"
-                        + " committed): p50 %,d ms, p99 %,d ms, p99.9 %,d ms (%,d recommendations)", load * 100, rate,
-                        achieved, pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 0.999), latencies.length));
-                csv.add(String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%d,%d,%d", load, rate, achieved,
-                        pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 0.999)));
-            }
-            job.cancel().get();
         }
         Files.write(DATA.resolve("scoring-latency.csv"), csv);
+    }
+
+    private List<String> levels(Topics topics, double max, int seconds, KafkaProducer<byte[], byte[]> producer,
+            CommittedReader out) throws Exception {
+        List<String> csv = new ArrayList<>();
+        AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+        int next = 0;
+        // Warm-up: the job starts, loads the model and runs its first batches before any level counts.
+        for (; next < 500; next++) {
+            send(producer, topics.interactions, movieLens.get(next).getUserId(), codec.encode(restamped(next)));
+        }
+        producer.flush();
+        if (!out.await(next, Duration.ofMinutes(2))) {
+            throw new IllegalStateException("no recommendations for the warm-up events within 2 min");
+        }
+        for (double load : LOADS) {
+            double rate = load * max;
+            long levelStart = System.currentTimeMillis();
+            long startNanos = System.nanoTime();
+            int sent = 0;
+            while (System.nanoTime() - startNanos < seconds * 1_000_000_000L) {
+                long due = startNanos + (long) (sent * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                InteractionEvent event = restamped(next++);
+                send(producer, topics.interactions, event.getUserId(), codec.encode(event));
+                sent++;
+            }
+            producer.flush();
+            long levelEnd = System.currentTimeMillis();
+            // Every interaction is new and the pool is never exhausted, so each one gets a recommendation.
+            if (!out.await(next, Duration.ofMinutes(3))) {
+                log(String.format("At %.0f %% load the job fell more than 3 min behind; higher loads not run",
+                        load * 100));
+                break;
+            }
+            long[] latencies = out.arrivals().stream()
+                    .filter(a -> a.eventTime() >= levelStart + 5000 && a.eventTime() < levelEnd)
+                    .mapToLong(a -> a.readMillis() - a.eventTime()).sorted().toArray();
+            double achieved = latencies.length / ((levelEnd - levelStart - 5000) / 1000.0);
+            log(String.format("Latency at %.0f %% load (%,.1f events/s offered, %,.1f recommendations/s"
+                    + " committed): p50 %,d ms, p99 %,d ms, p99.9 %,d ms (%,d recommendations)", load * 100, rate,
+                    achieved, pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 0.999), latencies.length));
+            csv.add(String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%d,%d,%d", load, rate, achieved,
+                    pct(latencies, 0.5), pct(latencies, 0.99), pct(latencies, 0.999)));
+        }
+        return csv;
     }
 
     /** The i-th MovieLens interaction (cycling), with a fresh event id and the current time as event time. */
@@ -345,6 +366,11 @@ public final class ScoringBenchmark {
         } catch (DecodeException e) {
             throw new IllegalStateException("the job wrote an undecodable recommendation", e);
         }
+    }
+
+    private void log(String line) {
+        System.out.println(line);
+        report.add(line);
     }
 
     private static long pct(long[] sorted, double q) {
