@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,14 +19,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class CommittedReader implements AutoCloseable {
 
-    /** One record: wall-clock millis when it was read, and the event time it carries (0 if not asked). */
-    record Arrival(long readMillis, long eventTime) {}
+    /** Times a record carries: its event time and when the job produced it (epoch millis). */
+    record Times(long eventTime, long producedTime) {}
+
+    /** One record: wall-clock millis when it was read here, and its times (zero if not asked for). */
+    record Arrival(long readMillis, long eventTime, long producedTime) {}
 
     private final Thread thread;
     private final List<Arrival> arrivals = new ArrayList<>();
     private volatile boolean running = true;
 
-    CommittedReader(String bootstrap, String topic, ToLongFunction<byte[]> eventTime) {
+    CommittedReader(String bootstrap, String topic, Function<byte[], Times> times) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -43,7 +46,8 @@ final class CommittedReader implements AutoCloseable {
                     long now = System.currentTimeMillis();
                     synchronized (arrivals) {
                         for (ConsumerRecord<byte[], byte[]> record : records) {
-                            arrivals.add(new Arrival(now, eventTime == null ? 0 : eventTime.applyAsLong(record.value())));
+                            Times t = times == null ? new Times(0, 0) : times.apply(record.value());
+                            arrivals.add(new Arrival(now, t.eventTime(), t.producedTime()));
                         }
                     }
                 }
@@ -78,15 +82,26 @@ final class CommittedReader implements AutoCloseable {
     }
 
     /**
-     * Records per second between the arrival of the {@code from} and {@code to} fractions of all records:
-     * the steady state, leaving out start-up and the drain at the end.
+     * Records per second by arrival here, between the {@code from} and {@code to} fractions of all records.
+     * Arrivals come in one burst per committed checkpoint, so this needs many checkpoints to mean anything.
      */
-    double steadyRate(double from, double to) {
-        List<Arrival> all = arrivals();
-        int first = (int) (all.size() * from);
-        int last = Math.min(all.size() - 1, (int) (all.size() * to));
-        double seconds = (all.get(last).readMillis() - all.get(first).readMillis()) / 1000.0;
-        return (last - first) / seconds;
+    double arrivalRate(double from, double to) {
+        return rate(arrivals().stream().mapToLong(Arrival::readMillis).sorted().toArray(), from, to);
+    }
+
+    /**
+     * Records per second by the time the job produced them, between the {@code from} and {@code to}
+     * fractions: the pipeline's steady rate, leaving out start-up and the drain, and unaffected by how
+     * transaction commits bunch up what readers see.
+     */
+    double producedRate(double from, double to) {
+        return rate(arrivals().stream().mapToLong(Arrival::producedTime).sorted().toArray(), from, to);
+    }
+
+    private static double rate(long[] sortedMillis, double from, double to) {
+        int first = (int) (sortedMillis.length * from);
+        int last = Math.min(sortedMillis.length - 1, (int) (sortedMillis.length * to));
+        return (last - first) / ((sortedMillis[last] - sortedMillis[first]) / 1000.0);
     }
 
     @Override
