@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -21,11 +22,12 @@ final class Csv {
         this.header = List.of(header);
     }
 
+    /** One line; {@code null} and NaN become empty cells. */
     void row(Object... values) {
         if (values.length != header.size()) {
             throw new IllegalArgumentException("row has " + values.length + " values for " + header.size() + " columns");
         }
-        lines.add(List.of(values).stream().map(Csv::cell).collect(Collectors.joining(",")));
+        lines.add(Arrays.stream(values).map(Csv::cell).collect(Collectors.joining(",")));
     }
 
     void write(Path file) throws IOException {
