@@ -31,9 +31,11 @@ import org.seqrec.local.ReplayProducer;
  * a bare Kafka consumer (the ceiling: raw consume rate) and by the job at parallelism p on a local
  * MiniCluster (decode, validate, RocksDB sequence state, exactly-once feature and dead-letter sinks), as a
  * bounded run timed from submission to completion. Each slot gets 256 MiB of managed memory for RocksDB.
- * The broker runs in this JVM and shares the machine's cores with the job.
+ * The broker runs in this JVM and shares the machine's cores with the job. The jobs run in the order
+ * given, and a parallelism may repeat: the first job also pays the JVM's warm-up, so {@code 1,2,1,2}
+ * shows how much of a difference is order rather than parallelism.
  *
- * <p>Run: {@code scripts/bench.sh throughput [copies] [N] [parallelisms]} (defaults 3, 256, {@code 1,2});
+ * <p>Run: {@code scripts/bench.sh throughput [copies] [N] [parallelisms]} (defaults 3, 256, {@code 1,2,1,2});
  * the table goes to stdout and docs/benchmark-data/state-throughput.csv.
  */
 public final class StateThroughputBenchmark {
@@ -41,12 +43,12 @@ public final class StateThroughputBenchmark {
     private static final Path CSV = Path.of("docs/benchmark-data/state-throughput.csv");
     private static final long MANAGED_MEMORY_PER_SLOT_MIB = 256;
 
-    record Result(int parallelism, long events, double rawPerSecond, double jobPerSecond, double jobSeconds) {}
+    record Result(int run, int parallelism, long events, double rawPerSecond, double jobPerSecond, double jobSeconds) {}
 
     public static void main(String[] args) throws Exception {
         int copies = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 256;
-        int[] parallelisms = Arrays.stream((args.length > 2 ? args[2] : "1,2").split(",")).mapToInt(Integer::parseInt)
+        int[] parallelisms = Arrays.stream((args.length > 2 ? args[2] : "1,2,1,2").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
         List<InteractionEvent> base = MovieLens.events(MovieLens.DEFAULT_DIR);
         List<Result> results = new ArrayList<>();
@@ -58,19 +60,20 @@ public final class StateThroughputBenchmark {
             System.out.printf("%,d events (%d copies of ml-latest-small) on a topic per parallelism, N = %d, %d processors%n",
                     total, copies, n, Runtime.getRuntime().availableProcessors());
             for (int p : parallelisms) {
+                int run = results.size() + 1;
                 double raw = consumeAll(broker.bootstrapServers(), topic("interactions", p), p, total);
-                System.out.printf("p = %d: raw Kafka consume %,10.0f events/s%n", p, raw);
+                System.out.printf("run %d, p = %d: raw Kafka consume %,10.0f events/s%n", run, p, raw);
                 double seconds = runJob(broker.bootstrapServers(), p, n);
-                System.out.printf("p = %d: job end to end    %,10.0f events/s (%.1f s, including start-up), job / raw %.2f%n",
-                        p, total / seconds, seconds, total / seconds / raw);
-                results.add(new Result(p, total, raw, total / seconds, seconds));
+                System.out.printf("run %d, p = %d: job end to end %,10.0f events/s (%.1f s, including start-up),"
+                        + " job / raw %.2f%n", run, p, total / seconds, seconds, total / seconds / raw);
+                results.add(new Result(run, p, total, raw, total / seconds, seconds));
             }
         }
         print(results, copies, n);
-        Csv csv = new Csv("parallelism", "partitions", "events", "copies", "N", "raw_consume_per_s", "job_events_per_s",
+        Csv csv = new Csv("run", "parallelism", "partitions", "events", "copies", "N", "raw_consume_per_s", "job_events_per_s",
                 "job_s", "job_over_raw");
         for (Result r : results) {
-            csv.row(r.parallelism, r.parallelism, r.events, copies, n, r.rawPerSecond, r.jobPerSecond, r.jobSeconds,
+            csv.row(r.run, r.parallelism, r.parallelism, r.events, copies, n, r.rawPerSecond, r.jobPerSecond, r.jobSeconds,
                     r.jobPerSecond / r.rawPerSecond);
         }
         csv.write(CSV);
@@ -80,7 +83,7 @@ public final class StateThroughputBenchmark {
         return name + "-p" + parallelism;
     }
 
-    /** The same events to every parallelism's topic; returns the number of events per topic. */
+    /** The same events, once, to every parallelism's topic; returns the number of events per topic. */
     private static long produce(String bootstrap, List<InteractionEvent> base, int copies, int[] parallelisms)
             throws InterruptedException {
         Properties kafka = new Properties();
@@ -88,7 +91,7 @@ public final class StateThroughputBenchmark {
         Map<Integer, ReplayProducer> producers = new HashMap<>();
         try {
             for (int p : parallelisms) {
-                producers.put(p, new ReplayProducer(kafka, topic("interactions", p), 1e15, 1e9));
+                producers.computeIfAbsent(p, q -> new ReplayProducer(kafka, topic("interactions", q), 1e15, 1e9));
             }
             long total = 0;
             for (int copy = 0; copy < copies; copy++) {
@@ -150,10 +153,10 @@ public final class StateThroughputBenchmark {
     private static void print(List<Result> results, int copies, int n) {
         System.out.println();
         System.out.printf("N = %d, %d copies of ml-latest-small:%n%n", n, copies);
-        System.out.println("| parallelism (= partitions) | events | raw consume events/s | job events/s | job s | job ÷ raw |");
-        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| run | parallelism (= partitions) | events | raw consume events/s | job events/s | job s | job ÷ raw |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Result r : results) {
-            System.out.printf("| %d | %,d | %,.0f | %,.0f | %.1f | %.2f |%n", r.parallelism, r.events, r.rawPerSecond,
+            System.out.printf("| %d | %d | %,d | %,.0f | %,.0f | %.1f | %.2f |%n", r.run, r.parallelism, r.events, r.rawPerSecond,
                     r.jobPerSecond, r.jobSeconds, r.jobPerSecond / r.rawPerSecond);
         }
     }
