@@ -5,9 +5,10 @@
 #   scripts/bench.sh models [maxSecondsPerCall] [modelsDir] [--device cpu|cuda]
 #                                                              model cost per architecture through ONNX Runtime (~6 min)
 #   scripts/bench.sh throughput [copies] [N] [parallelisms]    the feature half end to end vs raw Kafka consume,
-#                                                              parallelism 1 and 2 by default (~3 min)
+#                                                              parallelisms 1,2,1,2 by default (~4 min)
 #   scripts/bench.sh users [maxUsers] [maxUsersFull] [N]       sequence state size, checkpoints and restore, 10 k to
-#                                                              10 M users (~4 min up to 1 M; 10 M needs ~50 GB of disk)
+#                                                              10 M users (~7 min up to 1 M on a shared machine;
+#                                                              10 M needs ~45 GB of disk and about an hour)
 #   scripts/bench.sh scoring [arguments]                       scoring end to end (ScoringBenchmark; --device cuda on a GPU)
 #   scripts/bench.sh gpu [maxSecondsPerCall] [modelsDir]       `models` with --device cuda: needs an NVIDIA GPU and the
 #                                                              CUDA 12 libraries (docs/benchmarks.md, "GPU")

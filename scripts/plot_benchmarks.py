@@ -77,16 +77,19 @@ def plot_scoring_latency(rows: Rows, fig: plt.Figure) -> None:
 def plot_user_scale(rows: Rows, fig: plt.Figure) -> None:
     """State bytes per user, and checkpoint and restore times, vs the number of users."""
     size, time = fig.subplots(1, 2)
-    for variant in sorted({r["variant"] for r in rows}):
+    for i, variant in enumerate(sorted({r["variant"] for r in rows})):
         cells = sorted((int(r["users"]), r) for r in rows if r["variant"] == variant)
         users = [u for u, _ in cells]
-        size.plot(users, [float(r["compacted_sst_bytes_per_user"]) for _, r in cells], "o-",
+        color = f"C{i}"  # one colour per variant, one line style per quantity
+        size.plot(users, [float(r["compacted_sst_bytes_per_user"]) for _, r in cells], "o-", color=color,
                   label=f"{variant}: SST, compacted")
-        size.plot(users, [float(r["value_bytes_per_user"]) for _, r in cells], "x:", label=f"{variant}: packed value")
-        time.plot(users, [float(r["full_checkpoint_s"]) for _, r in cells], "o-", label=f"{variant}: full checkpoint")
-        time.plot(users, [float(r["incremental_checkpoint_s"]) for _, r in cells], "s--",
+        size.plot(users, [float(r["value_bytes_per_user"]) for _, r in cells], "x:", color=color,
+                  label=f"{variant}: packed value")
+        time.plot(users, [float(r["full_checkpoint_s"]) for _, r in cells], "o-", color=color,
+                  label=f"{variant}: full checkpoint")
+        time.plot(users, [float(r["incremental_checkpoint_s"]) for _, r in cells], "s--", color=color,
                   label=f"{variant}: incremental (1% updated)")
-        time.plot(users, [float(r["restore_s"]) for _, r in cells], "^:", label=f"{variant}: restore")
+        time.plot(users, [float(r["restore_s"]) for _, r in cells], "^:", color=color, label=f"{variant}: restore")
     size.set(xscale="log", xlabel="users", ylabel="bytes per user", title="Sequence state per user", ylim=(0, None))
     time.set(xscale="log", yscale="log", xlabel="users", ylabel="seconds", title="Checkpoint and restore")
     for ax in (size, time):
