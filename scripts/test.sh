@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: the Java build and tests (schemas, streaming job: unit tests and MiniCluster +
-# real Kafka ITCases), the Python tests of model-export, and the offline check of the deployment files.
+# real Kafka ITCases), the Python tests of model-export and of the benchmark plot script, and the offline
+# check of the deployment files.
 # Installs the Debian packages they need when missing (as root), or names them and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3
-DEBIAN_PACKAGES="python3-torch python3-onnx python3-pytest python3-hypothesis python3-numpy libopenblas0-pthread"
+DEBIAN_PACKAGES="python3-torch python3-onnx python3-pytest python3-hypothesis python3-numpy python3-matplotlib libopenblas0-pthread"
 missing=()
 for pkg in $DEBIAN_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -28,8 +29,8 @@ mvn -B install > run/java-tests.log 2>&1
 java_status=$?
 grep -E "Tests run:|FAIL|BUILD|ERROR\]" run/java-tests.log
 
-echo "[test] Python: model-export tests"
-(cd model-export && "$PY" -m pytest -q tests)
+echo "[test] Python: model-export tests, benchmark plot script test"
+(cd model-export && "$PY" -m pytest -q tests) && "$PY" -m pytest -q scripts/test_plot_benchmarks.py
 python_status=$?
 
 echo "[test] Deployment files: deploy/validate.sh"

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.seqrec.job.scoring.Device;
@@ -25,13 +27,16 @@ import org.seqrec.job.scoring.ScoringBatch;
 
 /**
  * Measures what one ONNX call costs for each architecture, through the job's own path: the model is
- * loaded with {@link RankingModel#load} on the CPU as the job loads it, and each call is
+ * loaded with {@link RankingModel#load} on the chosen device as the job loads it, and each call is
  * {@link RankingModel#score} on a {@link ScoringBatch} (tensor creation and output copy included). Inputs
  * are random valid item and action indices with full histories of N events and C candidates per user.
  * Architectures are measured in turn within every cell, so background load on a shared machine falls on
- * all three alike. The ceiling is ONNX Runtime's own float32 matrix multiply on this CPU.
+ * all three alike. On the CPU, the ceiling is ONNX Runtime's own float32 matrix multiply on this CPU.
  *
- * <p>Run: {@code scripts/bench.sh models [maxSecondsPerCall] [modelsDir]}; results go to docs/benchmarks.md.
+ * <p>Run: {@code scripts/bench.sh models [maxSecondsPerCall] [modelsDir] [--device cpu|cuda]} (defaults 5,
+ * model-export/models, cpu); {@code scripts/bench.sh gpu} is the same with {@code --device cuda}, which fails
+ * at the first model load, with what is missing, where CUDA cannot be used. Tables go to stdout (for
+ * docs/benchmarks.md), every measured or skipped cell to docs/benchmark-data/model-cost.csv.
  */
 public final class ModelCostBenchmark {
 
@@ -50,6 +55,7 @@ public final class ModelCostBenchmark {
     private static final int MIN_CALLS = 3;
     private static final int WARM_UP_CALLS = 2;
     private static final int TARGET_ROUNDS = 5;
+    private static final Path CSV = Path.of("docs/benchmark-data/model-cost.csv");
 
     record Cell(int n, int c, int b) {}
 
@@ -68,15 +74,25 @@ public final class ModelCostBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        double maxSecondsPerCall = args.length > 0 ? Double.parseDouble(args[0]) : 5.0;
-        Path models = Path.of(args.length > 1 ? args[1] : "model-export/models");
+        List<String> positional = new ArrayList<>(List.of(args));
+        Device device = Device.CPU;
+        int flag = positional.indexOf("--device");
+        if (flag >= 0) {
+            if (flag + 1 >= positional.size()) {
+                throw new IllegalArgumentException("--device needs a value: cpu or cuda");
+            }
+            device = Device.parse(positional.get(flag + 1));
+            positional.subList(flag, flag + 2).clear();
+        }
+        double maxSecondsPerCall = positional.size() > 0 ? Double.parseDouble(positional.get(0)) : 5.0;
+        Path models = Path.of(positional.size() > 1 ? positional.get(1) : "model-export/models");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (String arch : ARCHITECTURES) {
             shapes.put(arch, shape(env, models.resolve(arch + ".onnx")));
         }
-        System.out.printf("ONNX Runtime %s, CPU execution provider, %d processors, Java %s; max %.1f s per call%n%n",
-                env.getVersion(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.out.printf("ONNX Runtime %s, device %s, %d processors, Java %s; max %.1f s per call%n%n",
+                env.getVersion(), device, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 maxSecondsPerCall);
 
         Map<Cell, Map<String, Timing>> grid = new LinkedHashMap<>();
@@ -91,7 +107,7 @@ public final class ModelCostBenchmark {
                         Timing smaller = b == BATCH[0] ? null : previousB.get(arch);
                         Timing t = skipReason(arch, shape, cell, smaller, maxSecondsPerCall);
                         if (t == null) {
-                            t = measure(models, arch, batch(shape, cell, new Random(cell.hashCode())), maxSecondsPerCall);
+                            t = measure(models, device, arch, batch(shape, cell, new Random(cell.hashCode())), maxSecondsPerCall);
                         }
                         row.put(arch, t);
                         previousB.put(arch, t);
@@ -111,15 +127,18 @@ public final class ModelCostBenchmark {
                 for (String arch : ARCHITECTURES) {
                     ScoringBatch batch = batch(shapes.get(arch), TARGET, new Random(round));
                     calls.computeIfAbsent(arch, a -> new ArrayList<>())
-                            .addAll(time(models, arch, threads, batch, maxSecondsPerCall));
+                            .addAll(time(models, device, arch, threads, batch, maxSecondsPerCall));
                 }
             }
             Map<String, Timing> row = new LinkedHashMap<>();
             calls.forEach((arch, ms) -> row.put(arch, new Timing(median(ms), null)));
             target.put(threads, row);
         }
-        double[] peak = {matMulPeak(env, 1), matMulPeak(env, 2)};
+        // The MatMul ceiling is the CPU's; on another device the share of it would mean nothing.
+        double[] peak = device == Device.CPU ? new double[] {matMulPeak(env, 1), matMulPeak(env, 2)}
+                : new double[] {Double.NaN, Double.NaN};
         printTarget(target, shapes, peak);
+        writeCsv(grid, target, device);
     }
 
     private static Shape shape(OrtEnvironment env, Path path) throws Exception {
@@ -178,8 +197,9 @@ public final class ModelCostBenchmark {
         return ScoringBatch.of(items, actions, candidates, 0);
     }
 
-    private static Timing measure(Path models, String arch, ScoringBatch batch, double maxSeconds) throws OrtException {
-        List<Double> ms = time(models, arch, 1, batch, maxSeconds);
+    private static Timing measure(Path models, Device device, String arch, ScoringBatch batch, double maxSeconds)
+            throws OrtException {
+        List<Double> ms = time(models, device, arch, 1, batch, maxSeconds);
         double median = median(ms);
         return median > maxSeconds * 1000
                 ? Timing.skip(String.format("skipped: > %.0f s per call (%.1f s)", maxSeconds, median / 1000))
@@ -194,9 +214,9 @@ public final class ModelCostBenchmark {
      * any N is accepted) and closed afterwards: ONNX Runtime's memory arena only grows, and a session kept
      * from a large cell would hold that memory through the rest of the run.
      */
-    private static List<Double> time(Path models, String arch, int threads, ScoringBatch batch, double maxSeconds)
-            throws OrtException {
-        try (RankingModel model = RankingModel.load(models.resolve(arch + ".onnx"), Device.CPU, threads, 1)) {
+    private static List<Double> time(Path models, Device device, String arch, int threads, ScoringBatch batch,
+            double maxSeconds) throws OrtException {
+        try (RankingModel model = RankingModel.load(models.resolve(arch + ".onnx"), device, threads, 1)) {
             for (int i = 0; i < WARM_UP_CALLS; i++) {
                 model.score(batch);
             }
@@ -351,8 +371,10 @@ public final class ModelCostBenchmark {
     }
 
     private static void printTarget(Map<Integer, Map<String, Timing>> target, Map<String, Shape> shapes, double[] peak) {
-        System.out.printf("Ceiling: ONNX Runtime float32 MatMul 2048 x 2048: %.1f GFLOP/s (1 thread), %.1f GFLOP/s (2 threads)%n%n",
-                peak[0] / 1e9, peak[1] / 1e9);
+        if (!Double.isNaN(peak[0])) {
+            System.out.printf("Ceiling: ONNX Runtime float32 MatMul 2048 x 2048: %.1f GFLOP/s (1 thread), %.1f GFLOP/s"
+                    + " (2 threads)%n%n", peak[0] / 1e9, peak[1] / 1e9);
+        }
         System.out.printf("Target cell N=%d, C=%d, B=%d (%d interleaved rounds per thread count):%n%n",
                 TARGET.n, TARGET.c, TARGET.b, TARGET_ROUNDS);
         System.out.println("| architecture | threads | tokens L | MFLOP per scoring | ms per batch | scorings/s | users/s"
@@ -361,16 +383,32 @@ public final class ModelCostBenchmark {
         target.forEach((threads, row) -> row.forEach((arch, t) -> {
             double flops = flopsPerUser(arch, shapes.get(arch), TARGET) * TARGET.b;
             double seconds = t.ms / 1000;
-            System.out.printf("| %s | %d | %d | %.2f | %s | %,.0f | %,.1f | %.1f | %.0f%% | %.2f |%n", arch, threads,
+            double ofCeiling = flops / seconds / peak[threads - 1];
+            System.out.printf("| %s | %d | %d | %.2f | %s | %,.0f | %,.1f | %.1f | %s | %.2f |%n", arch, threads,
                     tokens(arch, TARGET), flops / TARGET.b / TARGET.c / 1e6, fmt(t.ms), TARGET.b * TARGET.c / seconds,
-                    TARGET.b / seconds, flops / seconds / 1e9, 100 * flops / seconds / peak[threads - 1],
-                    t.ms / row.get("attn_mvp").ms);
+                    TARGET.b / seconds, flops / seconds / 1e9,
+                    Double.isNaN(ofCeiling) ? "–" : String.format("%.0f%%", 100 * ofCeiling), t.ms / row.get("attn_mvp").ms);
         }));
         System.out.println();
         Shape s = shapes.get("attn_mvp");
         System.out.printf("Shapes from the ONNX metadata: d_model %d, %d layers, %d heads, MLP %d x d_model, %d item rows,"
                 + " %d actions, trained max_history %d%n", s.dModel, s.layers, s.heads, s.mlpRatio, s.numItems,
                 s.numActions, s.maxHistory);
+    }
+
+    /** Every grid cell (1 thread) and the target cell's rows, one line per architecture, skipped cells included. */
+    private static void writeCsv(Map<Cell, Map<String, Timing>> grid, Map<Integer, Map<String, Timing>> target,
+            Device device) throws IOException {
+        Csv csv = new Csv("architecture", "N", "C", "B", "threads", "device", "ms_median", "scorings_per_s",
+                "users_per_s", "skipped_reason");
+        grid.forEach((cell, row) -> row.forEach((arch, t) -> csvRow(csv, arch, cell, 1, device, t)));
+        target.forEach((threads, row) -> row.forEach((arch, t) -> csvRow(csv, arch, TARGET, threads, device, t)));
+        csv.write(CSV);
+    }
+
+    private static void csvRow(Csv csv, String arch, Cell cell, int threads, Device device, Timing t) {
+        csv.row(arch, cell.n, cell.c, cell.b, threads, device.name().toLowerCase(Locale.ROOT), t.ms,
+                cell.b * cell.c * 1000 / t.ms, cell.b * 1000 / t.ms, t.skipped);
     }
 
     private static String ms(Timing t) {

@@ -1,6 +1,10 @@
 package org.seqrec.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,70 +25,139 @@ import org.seqrec.local.MovieLens;
 import org.seqrec.local.ReplayProducer;
 
 /**
- * The feature half end to end, scoring off: the MovieLens stream (repeated {@code copies} times with
- * fresh event ids) is written to a real broker once, then read back twice in the same run: by a bare
- * Kafka consumer (the ceiling: raw consume rate) and by the job at parallelism 1 on a local MiniCluster
- * (decode, validate, RocksDB sequence state, exactly-once feature and dead-letter sinks), as a bounded
- * run timed from submission to completion.
+ * The feature half end to end, scoring off, at one or more parallelisms in the same run: the MovieLens
+ * stream (repeated {@code copies} times with fresh event ids) is written once to a topic per parallelism
+ * p with p partitions (keyed by user, so the same events split by user), then each topic is read back by
+ * a bare Kafka consumer (the ceiling: raw consume rate) and by the job at parallelism p on a local
+ * MiniCluster (decode, validate, RocksDB sequence state, exactly-once feature and dead-letter sinks), as a
+ * bounded run timed from submission to completion. Each slot gets 256 MiB of managed memory for RocksDB.
+ * The broker runs in this JVM and shares the machine's cores with the job. The jobs run in the order
+ * given, and a parallelism may repeat: the first job also pays the JVM's warm-up, so {@code 1,2,1,2}
+ * shows how much of a difference is order rather than parallelism.
  *
- * <p>Run: {@code scripts/bench.sh throughput [copies] [N]}.
+ * <p>Run: {@code scripts/bench.sh throughput [copies] [N] [parallelisms]} (defaults 3, 256, {@code 1,2,1,2});
+ * the table goes to stdout and docs/benchmark-data/state-throughput.csv.
  */
 public final class StateThroughputBenchmark {
+
+    private static final Path CSV = Path.of("docs/benchmark-data/state-throughput.csv");
+    private static final long MANAGED_MEMORY_PER_SLOT_MIB = 256;
+
+    record Result(int run, int parallelism, long events, double rawPerSecond, double jobPerSecond, double jobSeconds) {}
 
     public static void main(String[] args) throws Exception {
         int copies = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        int[] parallelisms = Arrays.stream((args.length > 2 ? args[2] : "1,2,1,2").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
         List<InteractionEvent> base = MovieLens.events(MovieLens.DEFAULT_DIR);
+        List<Result> results = new ArrayList<>();
         try (KafkaBroker broker = KafkaBroker.start()) {
-            broker.createTopics(1, "interactions", "sequence-features", "dead-letters");
-            Properties kafka = new Properties();
-            kafka.setProperty("bootstrap.servers", broker.bootstrapServers());
-            long total = 0;
-            try (ReplayProducer producer = new ReplayProducer(kafka, "interactions", 1e15, 1e9)) {
-                for (int copy = 0; copy < copies; copy++) {
-                    int c = copy;
-                    List<InteractionEvent> events = base.stream().map(e -> InteractionEvent.newBuilder(e)
-                            .setEventId(e.getEventId() + "#" + c).build()).toList();
-                    total += producer.replay(events, sent -> { });
-                }
+            for (int p : parallelisms) {
+                broker.createTopics(p, topic("interactions", p), topic("sequence-features", p), topic("dead-letters", p));
             }
-            System.out.printf("%,d events on 1 partition (%d copies of ml-latest-small), N = %d%n", total, copies, n);
+            long total = produce(broker.bootstrapServers(), base, copies, parallelisms);
+            System.out.printf("%,d events (%d copies of ml-latest-small) on a topic per parallelism, N = %d, %d processors%n",
+                    total, copies, n, Runtime.getRuntime().availableProcessors());
+            for (int p : parallelisms) {
+                int run = results.size() + 1;
+                double raw = consumeAll(broker.bootstrapServers(), topic("interactions", p), p, total);
+                System.out.printf("run %d, p = %d: raw Kafka consume %,10.0f events/s%n", run, p, raw);
+                double seconds = runJob(broker.bootstrapServers(), p, n);
+                System.out.printf("run %d, p = %d: job end to end %,10.0f events/s (%.1f s, including start-up),"
+                        + " job / raw %.2f%n", run, p, total / seconds, seconds, total / seconds / raw);
+                results.add(new Result(run, p, total, raw, total / seconds, seconds));
+            }
+        }
+        print(results, copies, n);
+        Csv csv = new Csv("run", "parallelism", "partitions", "events", "copies", "N", "raw_consume_per_s", "job_events_per_s",
+                "job_s", "job_over_raw");
+        for (Result r : results) {
+            csv.row(r.run, r.parallelism, r.parallelism, r.events, copies, n, r.rawPerSecond, r.jobPerSecond, r.jobSeconds,
+                    r.jobPerSecond / r.rawPerSecond);
+        }
+        csv.write(CSV);
+    }
 
-            double raw = consumeAll(broker.bootstrapServers(), total);
-            System.out.printf("raw Kafka consume:            %,10.0f events/s%n", raw);
+    private static String topic(String name, int parallelism) {
+        return name + "-p" + parallelism;
+    }
 
-            Configuration flink = new Configuration();
-            flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-            flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(256));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
-            JobConfig config = JobConfig.fromMap(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(),
-                    "source.bounded", "true", "source.starting-offsets", "earliest", "scoring.enabled", "false",
-                    "sequence.max-length", String.valueOf(n), "checkpoint.interval", "10s",
-                    "checkpoint.dir", "file:///tmp/seqrec/bench-checkpoints"));
-            long start = System.nanoTime();
-            SequenceJob.fromConfig(config).execute(env);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("job, parallelism 1, end to end: %,10.0f events/s (%.1f s, including start-up)%n",
-                    total / seconds, seconds);
-            System.out.printf("job / raw consume:             %10.2f%n", total / seconds / raw);
+    /** The same events, once, to every parallelism's topic; returns the number of events per topic. */
+    private static long produce(String bootstrap, List<InteractionEvent> base, int copies, int[] parallelisms)
+            throws InterruptedException {
+        Properties kafka = new Properties();
+        kafka.setProperty("bootstrap.servers", bootstrap);
+        Map<Integer, ReplayProducer> producers = new HashMap<>();
+        try {
+            for (int p : parallelisms) {
+                producers.computeIfAbsent(p, q -> new ReplayProducer(kafka, topic("interactions", q), 1e15, 1e9));
+            }
+            long total = 0;
+            for (int copy = 0; copy < copies; copy++) {
+                int c = copy;
+                List<InteractionEvent> events = base.stream().map(e -> InteractionEvent.newBuilder(e)
+                        .setEventId(e.getEventId() + "#" + c).build()).toList();
+                for (ReplayProducer producer : producers.values()) {
+                    producer.replay(events, sent -> { });
+                }
+                total += events.size();
+            }
+            return total;
+        } finally {
+            producers.values().forEach(ReplayProducer::close);
         }
     }
 
-    private static double consumeAll(String bootstrap, long expected) {
+    /** Seconds from submitting the bounded job at parallelism p to its completion. */
+    private static double runJob(String bootstrap, int p, int n) throws Exception {
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(MANAGED_MEMORY_PER_SLOT_MIB * p));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, flink);
+        JobConfig config = JobConfig.fromMap(Map.ofEntries(Map.entry("kafka.bootstrap-servers", bootstrap),
+                Map.entry("topic.interactions", topic("interactions", p)),
+                Map.entry("topic.features", topic("sequence-features", p)),
+                Map.entry("topic.dead-letters", topic("dead-letters", p)), Map.entry("kafka.group-id", topic("bench", p)),
+                Map.entry("sink.transactional-id-prefix", topic("bench", p)), Map.entry("source.bounded", "true"),
+                Map.entry("source.starting-offsets", "earliest"), Map.entry("scoring.enabled", "false"),
+                Map.entry("sequence.max-length", String.valueOf(n)), Map.entry("checkpoint.interval", "10s"),
+                Map.entry("checkpoint.dir", "file:///tmp/seqrec/bench-checkpoints/" + topic("run", p))));
+        long start = System.nanoTime();
+        SequenceJob.fromConfig(config).execute(env);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Events/s of one consumer reading every partition of the topic from the beginning. */
+    private static double consumeAll(String bootstrap, String topic, int partitions, long expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition("interactions", 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
+            List<TopicPartition> all = new ArrayList<>();
+            for (int i = 0; i < partitions; i++) {
+                all.add(new TopicPartition(topic, i));
+            }
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
             long start = System.nanoTime();
             long read = 0;
             while (read < expected) {
                 read += consumer.poll(Duration.ofMillis(500)).count();
             }
             return read / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void print(List<Result> results, int copies, int n) {
+        System.out.println();
+        System.out.printf("N = %d, %d copies of ml-latest-small:%n%n", n, copies);
+        System.out.println("| run | parallelism (= partitions) | events | raw consume events/s | job events/s | job s | job ÷ raw |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (Result r : results) {
+            System.out.printf("| %d | %d | %,d | %,.0f | %,.0f | %.1f | %.2f |%n", r.run, r.parallelism, r.events, r.rawPerSecond,
+                    r.jobPerSecond, r.jobSeconds, r.jobPerSecond / r.rawPerSecond);
         }
     }
 }

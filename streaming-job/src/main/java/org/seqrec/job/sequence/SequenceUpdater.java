@@ -33,8 +33,11 @@ public final class SequenceUpdater extends KeyedCoProcessFunction<String, Intera
     public static final OutputTag<ScoringTask> SCORING_TASKS =
             new OutputTag<>("rank-request-scoring", TypeInformation.of(ScoringTask.class));
 
-    /** One packed value per user; see {@link PackedSequence}. */
-    static ValueStateDescriptor<byte[]> sequenceDescriptor(Duration ttl) {
+    /**
+     * One packed value per user; see {@link PackedSequence}. Public so that benchmarks measure the job's
+     * own state (name, serializer, TTL settings) rather than a copy of it.
+     */
+    public static ValueStateDescriptor<byte[]> sequenceDescriptor(Duration ttl) {
         ValueStateDescriptor<byte[]> descriptor =
                 new ValueStateDescriptor<>("sequence", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)

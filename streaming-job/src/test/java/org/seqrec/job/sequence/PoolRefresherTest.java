@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -93,5 +95,12 @@ class PoolRefresherTest {
         assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e1", "e2", "e3");
         assertThat(harness.extractOutputValues().get(1).candidateItemIds).containsExactly("c");
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    /** The broadcast harness has no numKeyedStateEntries(); its default heap backend counts them. */
+    private int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend())
+                .numKeyValueStateEntries();
     }
 }
