@@ -13,8 +13,12 @@
 #   scripts/bench.sh gpu [maxSecondsPerCall] [modelsDir]       `models` with --device cuda: needs an NVIDIA GPU and the
 #                                                              CUDA 12 libraries (docs/benchmarks.md, "GPU")
 #   scripts/bench.sh plots                                     renders docs/img/*.png from docs/benchmark-data/*.csv
-#   scripts/bench.sh all                                       state, models, throughput, users and scoring with their
-#                                                              defaults, then plots, printing each one's elapsed time
+#   scripts/bench.sh soak [--minutes 30] [--rate 2000] [--ttl 3min]
+#                                                              the reliability soak (Soak): fixed load, state, heap, RSS
+#                                                              and checkpoints every 30 s (not part of `all`)
+#   scripts/bench.sh all                                       state, models, throughput, users (up to 1 M) and scoring
+#                                                              with their defaults, then plots, printing each one's
+#                                                              elapsed time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +29,7 @@ main_class() {
     throughput) echo StateThroughputBenchmark ;;
     users) echo UserScaleBenchmark ;;
     scoring) echo ScoringBenchmark ;;
+    soak) echo Soak ;;
   esac
 }
 
@@ -41,7 +46,7 @@ java_setup() {
 
 command="${1:-}"
 case "$command" in
-  state | models | throughput | users | scoring)
+  state | models | throughput | users | scoring | soak)
     shift
     java_setup
     # shellcheck disable=SC2086
@@ -59,8 +64,11 @@ case "$command" in
     for benchmark in state models throughput users scoring; do
       start=$SECONDS
       echo "[bench] $benchmark ($(main_class "$benchmark")) started $(date -u +%FT%TZ)"
+      # Users up to 1 M: 10 M needs ~45 GB of disk and about an hour on its own.
+      arguments=()
+      [ "$benchmark" = users ] && arguments=(1000000)
       # shellcheck disable=SC2086
-      java $JAVA_OPTS "org.seqrec.bench.$(main_class "$benchmark")" || failed+=("$benchmark")
+      java $JAVA_OPTS "org.seqrec.bench.$(main_class "$benchmark")" "${arguments[@]}" || failed+=("$benchmark")
       echo "[bench] $benchmark: $((SECONDS - start)) s"
     done
     start=$SECONDS
@@ -71,6 +79,6 @@ case "$command" in
       exit 1
     fi ;;
   *)
-    echo "usage: scripts/bench.sh state|models|throughput|users|scoring|gpu|plots|all [arguments] (see the top of this file)" >&2
+    echo "usage: scripts/bench.sh state|models|throughput|users|scoring|soak|gpu|plots|all [arguments] (see the top of this file)" >&2
     exit 2 ;;
 esac

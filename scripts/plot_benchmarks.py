@@ -48,17 +48,22 @@ def plot_model_cost(rows: Rows, fig: plt.Figure) -> None:
 
 
 def plot_scoring_ceiling(rows: Rows, fig: plt.Figure) -> None:
-    """Users/s and scorings/s vs batch size."""
-    cells = sorted((int(r["batch_size"]), float(r["users_per_s"]), float(r["scorings_per_s"])) for r in rows)
-    b, users, scorings = zip(*cells)
+    """Users/s and scorings/s vs batch size, one line per batching policy (mixed shapes, split by shape)."""
     left, right = fig.subplots(1, 2)
-    left.plot(b, users, "o-")
+    for split, label in (("false", "one call per batch"), ("true", "batch split by shape (the job)")):
+        cells = sorted((int(r["batch_size"]), float(r["users_per_s"]), float(r["scorings_per_s"]))
+                       for r in rows if r.get("split_by_shape", "false") == split)
+        if not cells:
+            continue
+        b, users, scorings = zip(*cells)
+        left.plot(b, users, "o-", label=label)
+        right.plot(b, scorings, "o-", label=label)
     left.set(xscale="log", xlabel="batch size (users per ONNX call)", ylabel="users/s", title="Users scored per second")
-    right.plot(b, scorings, "o-", color="tab:orange")
     right.set(xscale="log", xlabel="batch size (users per ONNX call)", ylabel="scorings/s",
               title="Candidates scored per second")
     for ax in (left, right):
         ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize="small")
 
 
 def plot_scoring_latency(rows: Rows, fig: plt.Figure) -> None:

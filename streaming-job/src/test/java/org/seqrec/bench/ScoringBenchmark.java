@@ -113,7 +113,10 @@ public final class ScoringBenchmark {
         }
     }
 
-    /** Bare ONNX Runtime users/s on the job's own inputs, per batch size; returns the job's batch size's. */
+    /**
+     * Bare ONNX Runtime users/s on the job's own inputs, per batch size, with and without the scorer's split
+     * by shape; returns the better of the two at the job's batch size: the ceiling the job is held to.
+     */
     private double ceiling(int events) throws Exception {
         ModelMetadata metadata;
         List<long[]> items = new ArrayList<>();
@@ -146,15 +149,18 @@ public final class ScoringBenchmark {
             double meanHistory = items.stream().mapToInt(r -> r.length).average().orElse(0);
             log(String.format("Ceiling: bare ONNX Runtime (%s, 1 intra-op thread) on the job's %,d inputs"
                     + " (mean history %.0f, C = %d):", model.device(), events, meanHistory, CANDIDATES));
-            List<String> csv = new ArrayList<>(List.of("batch_size,users_per_s,scorings_per_s"));
+            List<String> csv = new ArrayList<>(List.of("batch_size,split_by_shape,users_per_s,scorings_per_s"));
             double atJobBatch = 0;
-            for (int b : CEILING_BATCHES) {
-                double usersPerSecond = usersPerSecond(model, metadata, items, actions, candidates, b);
-                log(String.format("  B = %3d: %,8.1f users/s (%,.0f scorings/s)", b, usersPerSecond,
-                        usersPerSecond * CANDIDATES));
-                csv.add(String.format(Locale.ROOT, "%d,%.2f,%.0f", b, usersPerSecond, usersPerSecond * CANDIDATES));
-                if (b == BATCH) {
-                    atJobBatch = usersPerSecond;
+            for (boolean split : new boolean[] {false, true}) {
+                for (int b : CEILING_BATCHES) {
+                    double usersPerSecond = usersPerSecond(model, metadata, items, actions, candidates, b, split);
+                    log(String.format("  B = %3d%s: %,8.1f users/s (%,.0f scorings/s)", b,
+                            split ? ", split by shape" : "", usersPerSecond, usersPerSecond * CANDIDATES));
+                    csv.add(String.format(Locale.ROOT, "%d,%b,%.2f,%.0f", b, split, usersPerSecond,
+                            usersPerSecond * CANDIDATES));
+                    if (b == BATCH) {
+                        atJobBatch = Math.max(atJobBatch, usersPerSecond);
+                    }
                 }
             }
             Files.write(DATA.resolve("scoring-ceiling.csv"), csv);
@@ -163,13 +169,15 @@ public final class ScoringBenchmark {
     }
 
     /**
-     * Scores a stride through the inputs (spread over the run, so early short histories and later long
-     * ones both count) for at least 5 s after a warm-up, tensors built beforehand: ONNX Runtime alone.
+     * Scores random batches of the inputs (early short histories and later long ones mixed, as a busy
+     * job's batches mix users) for at least 5 s after a warm-up, tensors built beforehand: ONNX Runtime
+     * alone. With {@code split}, each batch is first split by shape as the job's scorer does
+     * ({@link ScoringBatch#bucketed}).
      */
     private static double usersPerSecond(RankingModel model, ModelMetadata metadata, List<long[]> items,
-            List<long[]> actions, List<long[]> candidates, int b) throws Exception {
+            List<long[]> actions, List<long[]> candidates, int b, boolean split) throws Exception {
         Random random = new Random(b);
-        List<ScoringBatch> batches = new ArrayList<>();
+        List<List<ScoringBatch>> batches = new ArrayList<>();
         for (int k = 0; k < 64; k++) {
             long[][] i = new long[b][];
             long[][] a = new long[b][];
@@ -180,15 +188,20 @@ public final class ScoringBenchmark {
                 a[row] = actions.get(at);
                 c[row] = candidates.get(at);
             }
-            batches.add(ScoringBatch.of(i, a, c, metadata.paddingItem()));
+            batches.add(split
+                    ? ScoringBatch.bucketed(i, a, c, metadata.paddingItem()).stream().map(ScoringBatch.Part::batch).toList()
+                    : List.of(ScoringBatch.of(i, a, c, metadata.paddingItem())));
         }
-        model.score(batches.get(0));
+        for (ScoringBatch part : batches.get(0)) {
+            model.score(part);
+        }
         long start = System.nanoTime();
         long users = 0;
         for (int k = 0; System.nanoTime() - start < 5_000_000_000L || k < 3; k++) {
-            ScoringBatch batch = batches.get(k % batches.size());
-            model.score(batch);
-            users += batch.size();
+            for (ScoringBatch part : batches.get(k % batches.size())) {
+                model.score(part);
+                users += part.size();
+            }
         }
         return users / ((System.nanoTime() - start) / 1e9);
     }

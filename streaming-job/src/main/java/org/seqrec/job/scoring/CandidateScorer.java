@@ -1,7 +1,6 @@
 package org.seqrec.job.scoring;
 
 import ai.onnxruntime.OrtException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +9,8 @@ import org.seqrec.job.sequence.PackedSequence;
 /**
  * Turns users' sequences and candidate lists into model indices exactly as training did (most recent
  * {@code max_history} events, oldest first; unknown items and actions to the model's unknown indices),
- * scores them all in one ONNX call, and ranks each user's candidates.
+ * scores them in as few ONNX calls as rows of similar shape allow ({@link ScoringBatch#bucketed}), and
+ * ranks each user's candidates.
  */
 public final class CandidateScorer {
 
@@ -42,7 +42,7 @@ public final class CandidateScorer {
         return metadata;
     }
 
-    /** Scores every user's candidates in one batch; one result per input row, in order. */
+    /** Scores every user's candidates; one result per input row, in order. */
     public List<Scores> score(List<PackedSequence> histories, List<String[]> candidates) throws OrtException {
         int b = histories.size();
         long[][] items = new long[b][];
@@ -64,20 +64,22 @@ public final class CandidateScorer {
                 candidateRows[row][j] = metadata.itemIndex(rowCandidates[j]);
             }
         }
-        ScoringBatch batch = ScoringBatch.of(items, actions, candidateRows, metadata.paddingItem());
-        float[] flat = model.score(batch);
         int a = metadata.numActions();
-        List<Scores> results = new ArrayList<>(b);
-        for (int row = 0; row < b; row++) {
-            int c = candidateRows[row].length;
-            float[] probabilities = Arrays.copyOfRange(flat, row * batch.candidates() * a,
-                    (row * batch.candidates() + c) * a);
-            float[] ranking = new float[c];
-            for (int j = 0; j < c; j++) {
-                ranking[j] = metadata.rankingScore(probabilities, j * a);
+        Scores[] results = new Scores[b];
+        for (ScoringBatch.Part part : ScoringBatch.bucketed(items, actions, candidateRows, metadata.paddingItem())) {
+            ScoringBatch batch = part.batch();
+            float[] flat = model.score(batch);
+            for (int k = 0; k < batch.size(); k++) {
+                int c = candidateRows[part.rows()[k]].length;
+                float[] probabilities = Arrays.copyOfRange(flat, k * batch.candidates() * a,
+                        (k * batch.candidates() + c) * a);
+                float[] ranking = new float[c];
+                for (int j = 0; j < c; j++) {
+                    ranking[j] = metadata.rankingScore(probabilities, j * a);
+                }
+                results[part.rows()[k]] = new Scores(probabilities, ranking, a);
             }
-            results.add(new Scores(probabilities, ranking, a));
         }
-        return results;
+        return List.of(results);
     }
 }
