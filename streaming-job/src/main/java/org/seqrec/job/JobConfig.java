@@ -117,7 +117,8 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("scoring.intra-op-threads")
             .intType().defaultValue(1).withDescription("ONNX Runtime threads per inference call.");
     public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("scoring.batch-size")
-            .intType().defaultValue(64).withDescription("Users scored per ONNX call, at most.");
+            .intType().defaultValue(64)
+            .withDescription("Users scored per batch, at most; a batch is split into ONNX calls of similar shape.");
     public static final ConfigOption<Duration> BATCH_DEADLINE = ConfigOptions.key("scoring.batch-deadline")
             .durationType().defaultValue(Duration.ofMillis(5))
             .withDescription("Longest a scoring task waits for its batch to fill.");

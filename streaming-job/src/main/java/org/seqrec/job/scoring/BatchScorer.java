@@ -25,8 +25,8 @@ import org.seqrec.job.sink.EncodedRecord;
 import org.seqrec.schemas.AvroCodec;
 
 /**
- * Micro-batches scoring work across users: tasks from any key are buffered and scored in one ONNX call
- * when {@code batchSize} tasks are waiting, when the oldest has waited {@code deadline}, before every
+ * Micro-batches scoring work across users: tasks from any key are buffered and scored together (in ONNX
+ * calls of similar shape, see {@link CandidateScorer}) when {@code batchSize} tasks are waiting, when the oldest has waited {@code deadline}, before every
  * checkpoint barrier (so no task is in flight across a checkpoint: a restore neither loses nor re-scores
  * work), and at end of input. Emits one encoded {@link Recommendation} per task.
  *
