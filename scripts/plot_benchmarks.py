@@ -74,7 +74,7 @@ def plot_scoring_latency(rows: Rows, fig: plt.Figure) -> None:
     ax = fig.subplots()
     for values, label in ((p50, "p50"), (p99, "p99"), (p999, "p99.9")):
         ax.plot(achieved, values, "o-", label=label)
-    ax.set(yscale="log", xlabel="achieved load (requests/s)", ylabel="latency (ms)", title="Scoring latency vs load")
+    ax.set(yscale="log", xlabel="load (events/s, one scoring each)", ylabel="latency (ms)", title="Scoring latency vs load")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
 

@@ -335,17 +335,11 @@ public final class ScoringBenchmark {
         for (double load : LOADS) {
             double rate = load * max;
             long levelStart = System.currentTimeMillis();
-            long startNanos = System.nanoTime();
-            int sent = 0;
-            while (System.nanoTime() - startNanos < seconds * 1_000_000_000L) {
-                long due = startNanos + (long) (sent * 1e9 / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
+            Pacer pacer = new Pacer(rate);
+            while (pacer.elapsedSeconds() < seconds) {
+                pacer.awaitNext();
                 InteractionEvent event = restamped(next++);
                 send(producer, topics.interactions, event.getUserId(), codec.encode(event));
-                sent++;
             }
             producer.flush();
             long levelEnd = System.currentTimeMillis();

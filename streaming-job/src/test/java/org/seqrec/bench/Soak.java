@@ -119,17 +119,14 @@ public final class Soak {
         List<String> rows = new ArrayList<>(List.of("minute,events_sent,lag_events,checkpoint_id,state_size_bytes,"
                 + "checkpointed_size_bytes,checkpoint_duration_ms,failed_checkpoints,heap_low_mb,rss_mb"));
         System.out.printf("soak: %d min at %,.0f events/s%n%s%n", minutes, rate, rows.get(0));
+        Pacer pacer = new Pacer(rate);
         long start = System.nanoTime();
         long nextSample = start + 30_000_000_000L;
         long nextHeapRead = start;
         long heapLow = Long.MAX_VALUE;
-        long sent = 0;
-        while (System.nanoTime() - start < minutes * 60_000_000_000L) {
-            long due = start + (long) (sent * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+        while (pacer.elapsedSeconds() < minutes * 60) {
+            pacer.awaitNext();
+            long sent = pacer.sent() - 1;
             int pass = (int) (sent / movieLens.size());
             InteractionEvent base = movieLens.get((int) (sent % movieLens.size()));
             InteractionEvent event = InteractionEvent.newBuilder(base)
@@ -137,7 +134,6 @@ public final class Soak {
                     .setEventTime(Instant.now()).build();
             producer.send(new ProducerRecord<>("interactions",
                     event.getUserId().getBytes(StandardCharsets.UTF_8), codec.encode(event)));
-            sent++;
             long now = System.nanoTime();
             if (now >= nextHeapRead) {
                 heapLow = Math.min(heapLow, memory.getHeapMemoryUsage().getUsed());
@@ -149,7 +145,7 @@ public final class Soak {
                         HttpResponse.BodyHandlers.ofString()).body());
                 JsonNode latest = checkpoints.path("latest").path("completed");
                 String row = String.format(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%d,%d,%d",
-                        (now - start) / 60e9, sent, lag(admin), latest.path("id").asLong(-1),
+                        (now - start) / 60e9, pacer.sent(), lag(admin), latest.path("id").asLong(-1),
                         latest.path("state_size").asLong(-1), latest.path("checkpointed_size").asLong(-1),
                         latest.path("end_to_end_duration").asLong(-1), checkpoints.path("counts").path("failed").asLong(),
                         heapLow >> 20, rssMegabytes());
