@@ -102,11 +102,28 @@ def plot_user_scale(rows: Rows, fig: plt.Figure) -> None:
         ax.legend(fontsize="small")
 
 
+def plot_soak(rows: Rows, fig: plt.Figure) -> None:
+    """State size, memory and checkpoint duration over the soak's half hour."""
+    minutes = [float(r["minute"]) for r in rows]
+    state, memory, checkpoint = fig.subplots(1, 3)
+    state.plot(minutes, [int(r["state_size_bytes"]) / 2**20 for r in rows], "o-", markersize=3)
+    state.set(xlabel="minute", ylabel="MiB", title="Checkpointed state size", ylim=(0, None))
+    memory.plot(minutes, [int(r["rss_mb"]) for r in rows], "o-", markersize=3, label="process RSS")
+    memory.plot(minutes, [int(r["heap_low_mb"]) for r in rows], "s-", markersize=3, label="heap, low point per 30 s")
+    memory.set(xlabel="minute", ylabel="MiB", title="Memory of the job's JVM", ylim=(0, None))
+    memory.legend(fontsize="small")
+    checkpoint.plot(minutes, [int(r["checkpoint_duration_ms"]) for r in rows], "o-", markersize=3)
+    checkpoint.set(xlabel="minute", ylabel="ms", title="Latest checkpoint's duration", ylim=(0, None))
+    for ax in (state, memory, checkpoint):
+        ax.grid(True, alpha=0.3)
+
+
 PLOTS: list[tuple[str, str, Callable[[Rows, plt.Figure], None], tuple[float, float]]] = [
     ("model-cost.csv", "model-cost-vs-n.png", plot_model_cost, (7, 5)),
     ("scoring-ceiling.csv", "scoring-throughput-vs-batch.png", plot_scoring_ceiling, (11, 4.5)),
     ("scoring-latency.csv", "scoring-latency-vs-load.png", plot_scoring_latency, (7, 5)),
     ("user-scale.csv", "state-size-vs-users.png", plot_user_scale, (12, 5)),
+    ("soak.csv", "soak.png", plot_soak, (14, 4)),
 ]
 
 
