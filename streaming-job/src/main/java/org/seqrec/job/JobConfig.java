@@ -127,7 +127,8 @@ public final class JobConfig implements Serializable {
             .withDescription("Most candidates per request (more: dead-lettered) and per pool refresh (pool truncated).");
     public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("pool.refresh-interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
-            .withDescription("At most one pool refresh per user per interval; interactions in between coalesce. 0: every accepted interaction refreshes.");
+            .withDescription("At most one pool refresh per user per interval; interactions in between coalesce."
+                    + " 0: every accepted interaction refreshes.");
     public static final ConfigOption<Integer> POOL_TOP_K = ConfigOptions.key("pool.top-k")
             .intType().defaultValue(10).withDescription("Items in a pool refresh's recommendation.");
     public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("pool.exclude-seen")

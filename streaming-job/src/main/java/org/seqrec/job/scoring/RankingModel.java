@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An exported ranker loaded into ONNX Runtime and checked against the model contract: the file's bytes
  * against its checksum, the four inputs and one output with the contract's names, types and ranks, and
- * complete metadata. Thread-safe
- * (ONNX Runtime sessions may be run concurrently); shared per JVM through {@link SharedModels}.
+ * complete metadata. Thread-safe (ONNX Runtime sessions may be run concurrently); shared per JVM through
+ * {@link SharedModels}.
  */
 public final class RankingModel implements AutoCloseable {
 
