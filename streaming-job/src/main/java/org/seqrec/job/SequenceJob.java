@@ -3,6 +3,7 @@ package org.seqrec.job;
 import java.nio.file.Path;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -115,10 +116,7 @@ public final class SequenceJob {
         SingleOutputStreamOperator<Interaction> interactions = ingest(env, config.get(JobConfig.INTERACTIONS_TOPIC),
                 "interactions", InteractionEvent.class, InteractionValidator.from(config),
                 new TypeHint<Ingested<Interaction>>() {}.getTypeInfo(), Interaction.class,
-                WatermarkStrategy.<Ingested<Interaction>>forBoundedOutOfOrderness(
-                                config.get(JobConfig.MAX_OUT_OF_ORDERNESS))
-                        .withTimestampAssigner((in, kafkaTime) -> in.value != null ? in.value.eventTime : Long.MIN_VALUE)
-                        .withIdleness(config.get(JobConfig.IDLE_TIMEOUT)));
+                eventTimeWatermarks((interaction, kafkaTime) -> interaction.eventTime));
         DataStream<DeadLetterRecord> deadLetters = interactions.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
 
         if (!config.get(JobConfig.SCORING_ENABLED)) {
@@ -137,10 +135,7 @@ public final class SequenceJob {
         SingleOutputStreamOperator<RankRequest> requests = ingest(env, config.get(JobConfig.RANK_REQUESTS_TOPIC),
                 "rank-requests", RankingRequest.class, RankRequestValidator.from(config),
                 new TypeHint<Ingested<RankRequest>>() {}.getTypeInfo(), RankRequest.class,
-                WatermarkStrategy.<Ingested<RankRequest>>forBoundedOutOfOrderness(
-                                config.get(JobConfig.MAX_OUT_OF_ORDERNESS))
-                        .withTimestampAssigner((in, kafkaTime) -> in.value != null ? in.value.requestTime : Long.MIN_VALUE)
-                        .withIdleness(config.get(JobConfig.IDLE_TIMEOUT)));
+                eventTimeWatermarks((request, kafkaTime) -> request.requestTime));
         SingleOutputStreamOperator<PoolChange> pool = ingest(env, config.get(JobConfig.CANDIDATES_TOPIC),
                 "candidate-pool", CandidatePoolUpdate.class, PoolChangeValidator.from(config),
                 new TypeHint<Ingested<PoolChange>>() {}.getTypeInfo(), PoolChange.class,
@@ -176,6 +171,16 @@ public final class SequenceJob {
 
     private SequenceUpdater sequenceUpdater() {
         return new SequenceUpdater(config.get(JobConfig.MAX_SEQUENCE_LENGTH), config.get(JobConfig.STATE_TTL));
+    }
+
+    /**
+     * Bounded out-of-orderness on the records' own time, idle partitions released. Dead letters carry no
+     * time ({@code Long.MIN_VALUE}), so they never move a watermark.
+     */
+    private <T> WatermarkStrategy<Ingested<T>> eventTimeWatermarks(SerializableTimestampAssigner<T> time) {
+        return WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(config.get(JobConfig.MAX_OUT_OF_ORDERNESS))
+                .withTimestampAssigner((in, kafkaTime) -> in.value != null ? time.extractTimestamp(in.value, kafkaTime) : Long.MIN_VALUE)
+                .withIdleness(config.get(JobConfig.IDLE_TIMEOUT));
     }
 
     /** A Kafka source of one record type, decoded and validated, with dead letters on a side output. */
