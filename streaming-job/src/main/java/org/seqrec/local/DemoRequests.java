@@ -21,6 +21,7 @@ public final class DemoRequests implements AutoCloseable {
     private final List<String> pool;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Random random = new Random(7);
+    private final AvroCodec<RankingRequest> requests = AvroCodec.of(RankingRequest.class);
     private long asked;
 
     DemoRequests(JobConfig config, List<String> pool) {
@@ -42,7 +43,7 @@ public final class DemoRequests implements AutoCloseable {
         RankingRequest request = new RankingRequest("demo-" + (++asked), user,
                 candidates.subList(0, Math.min(50, candidates.size())), 5, Instant.now());
         producer.send(new ProducerRecord<>(config.get(JobConfig.RANK_REQUESTS_TOPIC),
-                user.getBytes(StandardCharsets.UTF_8), AvroCodec.of(RankingRequest.class).encode(request)));
+                user.getBytes(StandardCharsets.UTF_8), requests.encode(request)));
     }
 
     long asked() {

@@ -115,7 +115,7 @@ public final class LocalRunner {
 
         int bad = Integer.parseInt(own.get("bad-records"));
         injectBadRecords(config, bad);
-        List<String> popular = mostInteracted(events, Integer.parseInt(own.get("pool-size")));
+        List<String> popular = MovieLens.mostInteracted(events, Integer.parseInt(own.get("pool-size")));
         DemoRequests requests = new DemoRequests(config, popular);
         requests.publishPool();
         say(String.format("Candidate pool: the %d most-rated movies; a ranking request every %s ms for the user"
@@ -162,14 +162,6 @@ public final class LocalRunner {
     }
 
     /** The n items with the most interactions: a pool a recommender could plausibly rank. */
-    private static List<String> mostInteracted(List<InteractionEvent> events, int n) {
-        Map<String, Long> counts = events.stream()
-                .collect(Collectors.groupingBy(InteractionEvent::getItemId, Collectors.counting()));
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(n).map(Map.Entry::getKey).toList();
-    }
-
     private static void injectBadRecords(JobConfig config, int count) {
         Properties props = config.kafkaClientProperties();
         try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {

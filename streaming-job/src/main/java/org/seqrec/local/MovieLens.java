@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.seqrec.avro.Action;
 import org.seqrec.avro.InteractionEvent;
 
@@ -57,6 +58,15 @@ public final class MovieLens {
                 .thenComparing(e -> Long.parseLong(e.getUserId()))
                 .thenComparing(e -> Long.parseLong(e.getItemId())));
         return events;
+    }
+
+    /** The {@code n} items with the most interactions, most first (ties by id): the demo's and benchmarks' pool. */
+    public static List<String> mostInteracted(List<InteractionEvent> events, int n) {
+        Map<String, Long> counts = events.stream()
+                .collect(Collectors.groupingBy(InteractionEvent::getItemId, Collectors.counting()));
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(n).map(Map.Entry::getKey).toList();
     }
 
     /** Movie titles by movie id, for showing recommendations to people. */

@@ -1,7 +1,6 @@
 package org.seqrec.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,10 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -26,9 +23,6 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.PoolOp;
@@ -46,6 +40,8 @@ import org.seqrec.local.KafkaBroker;
 import org.seqrec.local.MovieLens;
 import org.seqrec.schemas.AvroCodec;
 import org.seqrec.schemas.DecodeException;
+import org.seqrec.testing.JobTopics;
+import org.seqrec.testing.Topics;
 
 /**
  * The whole system with scoring on, end to end: a real broker, the job on a local MiniCluster with
@@ -91,7 +87,7 @@ public final class ScoringBenchmark {
         this.device = device;
         this.movieLens = movieLens;
         this.broker = broker;
-        this.pool = mostInteracted(movieLens, POOL);
+        this.pool = MovieLens.mostInteracted(movieLens, POOL);
     }
 
     public static void main(String[] args) throws Exception {
@@ -207,15 +203,11 @@ public final class ScoringBenchmark {
     }
 
     private double scoringOnEveryEvent(int events, double ceiling) throws Exception {
-        Topics topics = new Topics("every");
+        JobTopics topics = JobTopics.create(broker, 1);
         publishPool(topics);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (InteractionEvent event : movieLens.subList(0, events)) {
-                send(producer, topics.interactions, event.getUserId(), AvroCodec.of(InteractionEvent.class).encode(event));
-            }
-        }
+        preload(topics, movieLens.subList(0, events));
         double rate;
-        try (CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations,
+        try (CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations(),
                 ScoringBenchmark::times); ThreadCpu scorer = new ThreadCpu("batch-scorer")) {
             long start = System.nanoTime();
             run(topics, true, "0ms");
@@ -237,15 +229,11 @@ public final class ScoringBenchmark {
     }
 
     private void coalescedRefreshes() throws Exception {
-        Topics topics = new Topics("coalesced");
+        JobTopics topics = JobTopics.create(broker, 1);
         publishPool(topics);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (InteractionEvent event : movieLens) {
-                send(producer, topics.interactions, event.getUserId(), AvroCodec.of(InteractionEvent.class).encode(event));
-            }
-        }
-        try (CommittedReader features = new CommittedReader(broker.bootstrapServers(), topics.features, null);
-                CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations, null)) {
+        preload(topics, movieLens);
+        try (CommittedReader features = new CommittedReader(broker.bootstrapServers(), topics.features(), null);
+                CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations(), null)) {
             long start = System.nanoTime();
             run(topics, true, "10s");
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -260,15 +248,12 @@ public final class ScoringBenchmark {
 
     /** Requests for MovieLens users, all of whose interactions are in state before the first request. */
     private void rankRequests(int count, double ceiling) throws Exception {
-        Topics topics = new Topics("requests");
-        try (KafkaProducer<byte[], byte[]> producer = producer();
-                CommittedReader features = new CommittedReader(broker.bootstrapServers(), topics.features, null);
-                CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations,
+        JobTopics topics = JobTopics.create(broker, 1);
+        preload(topics, movieLens);
+        try (KafkaProducer<byte[], byte[]> producer = Topics.producer(broker);
+                CommittedReader features = new CommittedReader(broker.bootstrapServers(), topics.features(), null);
+                CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations(),
                         ScoringBenchmark::times)) {
-            for (InteractionEvent event : movieLens) {
-                send(producer, topics.interactions, event.getUserId(), AvroCodec.of(InteractionEvent.class).encode(event));
-            }
-            producer.flush();
             JobClient job = start(topics, false, "10s");
             try {
                 answerRequests(topics, count, ceiling, producer, features, out);
@@ -278,7 +263,7 @@ public final class ScoringBenchmark {
         }
     }
 
-    private void answerRequests(Topics topics, int count, double ceiling, KafkaProducer<byte[], byte[]> producer,
+    private void answerRequests(JobTopics topics, int count, double ceiling, KafkaProducer<byte[], byte[]> producer,
             CommittedReader features, CommittedReader out) throws Exception {
         if (!features.await(movieLens.size(), Duration.ofMinutes(5))) {
             throw new IllegalStateException("the job did not take in the interactions within 5 min");
@@ -290,7 +275,7 @@ public final class ScoringBenchmark {
             List<String> candidates = new ArrayList<>(pool);
             Collections.shuffle(candidates, random);
             String user = users.get(random.nextInt(users.size()));
-            send(producer, topics.requests, user, codec.encode(new RankingRequest("bench-" + r, user,
+            Topics.send(producer, topics.requests(), user, codec.encode(new RankingRequest("bench-" + r, user,
                     candidates.subList(0, CANDIDATES), 10, Instant.now())));
         }
         producer.flush();
@@ -307,11 +292,11 @@ public final class ScoringBenchmark {
      * the first 5 s of each level warm it up and are not counted.
      */
     private void latencyVsLoad(double max, int seconds) throws Exception {
-        Topics topics = new Topics("latency");
+        JobTopics topics = JobTopics.create(broker, 1);
         publishPool(topics);
         List<String> csv = new ArrayList<>(List.of("load_fraction,offered_per_s,achieved_per_s,p50_ms,p99_ms,p999_ms"));
-        try (KafkaProducer<byte[], byte[]> producer = producer();
-                CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations,
+        try (KafkaProducer<byte[], byte[]> producer = Topics.producer(broker);
+                CommittedReader out = new CommittedReader(broker.bootstrapServers(), topics.recommendations(),
                         ScoringBenchmark::times)) {
             JobClient job = start(topics, false, "0ms");
             try {
@@ -323,14 +308,14 @@ public final class ScoringBenchmark {
         Files.write(DATA.resolve("scoring-latency.csv"), csv);
     }
 
-    private List<String> levels(Topics topics, double max, int seconds, KafkaProducer<byte[], byte[]> producer,
+    private List<String> levels(JobTopics topics, double max, int seconds, KafkaProducer<byte[], byte[]> producer,
             CommittedReader out) throws Exception {
         List<String> csv = new ArrayList<>();
         AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
         int next = 0;
         // Warm-up: the job starts, loads the model and runs its first batches before any level counts.
         for (; next < 500; next++) {
-            send(producer, topics.interactions, movieLens.get(next).getUserId(), codec.encode(restamped(next)));
+            Topics.send(producer, topics.interactions(), movieLens.get(next).getUserId(), codec.encode(restamped(next)));
         }
         producer.flush();
         if (!out.await(next, Duration.ofMinutes(2))) {
@@ -343,7 +328,7 @@ public final class ScoringBenchmark {
             while (pacer.elapsedSeconds() < seconds) {
                 pacer.awaitNext();
                 InteractionEvent event = restamped(next++);
-                send(producer, topics.interactions, event.getUserId(), codec.encode(event));
+                Topics.send(producer, topics.interactions(), event.getUserId(), codec.encode(event));
             }
             producer.flush();
             long levelEnd = System.currentTimeMillis();
@@ -391,38 +376,12 @@ public final class ScoringBenchmark {
         return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
-    /** The job's own topics for one workload, so workloads never read each other's records. */
-    private final class Topics {
-        final String interactions;
-        final String requests;
-        final String candidates;
-        final String features;
-        final String recommendations;
-        final String deadLetters;
-
-        Topics(String prefix) {
-            interactions = prefix + "-interactions";
-            requests = prefix + "-rank-requests";
-            candidates = prefix + "-candidate-pool";
-            features = prefix + "-sequence-features";
-            recommendations = prefix + "-recommendations";
-            deadLetters = prefix + "-dead-letters";
-            broker.createTopics(1, interactions, requests, candidates, features, recommendations, deadLetters);
-        }
-
-        Map<String, String> settings() {
-            return Map.of("topic.interactions", interactions, "topic.rank-requests", requests,
-                    "topic.candidates", candidates, "topic.features", features,
-                    "topic.recommendations", recommendations, "topic.dead-letters", deadLetters);
-        }
-    }
-
-    private void run(Topics topics, boolean bounded, String refreshInterval) throws Exception {
+    private void run(JobTopics topics, boolean bounded, String refreshInterval) throws Exception {
         StreamExecutionEnvironment env = environment();
         SequenceJob.fromConfig(config(topics, bounded, refreshInterval)).execute(env);
     }
 
-    private JobClient start(Topics topics, boolean bounded, String refreshInterval) throws Exception {
+    private JobClient start(JobTopics topics, boolean bounded, String refreshInterval) throws Exception {
         StreamExecutionEnvironment env = environment();
         SequenceJob.fromConfig(config(topics, bounded, refreshInterval)).build(env);
         return env.executeAsync("seqrec-bench");
@@ -435,46 +394,35 @@ public final class ScoringBenchmark {
         return StreamExecutionEnvironment.createLocalEnvironment(1, flink);
     }
 
-    private JobConfig config(Topics topics, boolean bounded, String refreshInterval) {
+    private JobConfig config(JobTopics topics, boolean bounded, String refreshInterval) {
         Map<String, String> settings = new HashMap<>(topics.settings());
-        settings.putAll(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(),
-                "source.bounded", String.valueOf(bounded), "source.starting-offsets", "earliest",
+        settings.putAll(Map.of("source.bounded", String.valueOf(bounded),
                 "scoring.model-path", MODEL.toString(), "scoring.device", device.name().toLowerCase(Locale.ROOT),
                 "scoring.max-candidates", String.valueOf(CANDIDATES), "pool.refresh-interval", refreshInterval,
                 "checkpoint.interval", "1s", "checkpoint.dir", "file:///tmp/seqrec/bench-checkpoints",
-                "kafka.group-id", "bench-" + topics.interactions));
+                "kafka.group-id", "bench-" + topics.interactions()));
         return JobConfig.fromMap(settings);
     }
 
-    private void publishPool(Topics topics) {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(topics.candidates, null, AvroCodec.of(CandidatePoolUpdate.class)
-                    .encode(new CandidatePoolUpdate(PoolOp.ADD, pool, Instant.now()))));
+    private void publishPool(JobTopics topics) {
+        try (KafkaProducer<byte[], byte[]> producer = Topics.producer(broker)) {
+            Topics.send(producer, topics.pool(), null, AvroCodec.of(CandidatePoolUpdate.class)
+                    .encode(new CandidatePoolUpdate(PoolOp.ADD, pool, Instant.now())));
         }
     }
 
-    private KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    /** Writes the events to the interactions topic before the job starts. */
+    private void preload(JobTopics topics, List<InteractionEvent> events) {
+        AvroCodec<InteractionEvent> codec = AvroCodec.of(InteractionEvent.class);
+        try (KafkaProducer<byte[], byte[]> producer = Topics.producer(broker)) {
+            for (InteractionEvent event : events) {
+                Topics.send(producer, topics.interactions(), event.getUserId(), codec.encode(event));
+            }
+        }
     }
 
     private static void appendCsv(String file, String line) throws IOException {
         Files.writeString(DATA.resolve(file), line + "\n", StandardOpenOption.APPEND);
-    }
-
-    /** The pool: the most interacted-with items of the data set. */
-    private static List<String> mostInteracted(List<InteractionEvent> events, int size) {
-        Map<String, Long> counts = events.stream()
-                .collect(Collectors.groupingBy(InteractionEvent::getItemId, Collectors.counting()));
-        return counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(size).map(Map.Entry::getKey).toList();
     }
 
     private static Map<String, String> options(String[] args) {

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -70,10 +68,7 @@ public final class Soak {
         double rate = Double.parseDouble(options.getOrDefault("rate", "2000"));
         String ttl = options.getOrDefault("ttl", "3min");
         List<InteractionEvent> movieLens = MovieLens.events(MovieLens.DEFAULT_DIR);
-        List<String> pool = movieLens.stream()
-                .collect(Collectors.groupingBy(InteractionEvent::getItemId, Collectors.counting()))
-                .entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(200).map(Map.Entry::getKey).toList();
+        List<String> pool = MovieLens.mostInteracted(movieLens, 200);
 
         try (KafkaBroker broker = KafkaBroker.start(); Admin admin = broker.admin()) {
             // Time-based retention, so half an hour of feature records does not fill the disk.

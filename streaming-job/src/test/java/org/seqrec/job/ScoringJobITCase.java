@@ -149,9 +149,9 @@ class ScoringJobITCase {
             }
         }
 
+        AvroCodec<DeadLetter> deadLetters = AvroCodec.of(DeadLetter.class);
         Map<String, DeadLetter> letters = Topics.readCommitted(topics.deadLetters()).stream().collect(Collectors.toMap(
-                r -> new String(r.key(), StandardCharsets.UTF_8),
-                r -> Topics.decode(AvroCodec.of(DeadLetter.class), r.value())));
+                r -> new String(r.key(), StandardCharsets.UTF_8), r -> Topics.decode(deadLetters, r.value())));
         assertThat(letters.get("bad-empty").getErrorKind()).isEqualTo(ErrorKind.MISSING_FIELD);
         assertThat(letters.get("bad-oversized").getErrorKind()).isEqualTo(ErrorKind.INVALID_FIELD);
         assertThat(letters.get("bad-oversized").getMessage()).contains("more than the 30 allowed");

@@ -2,8 +2,11 @@ package org.seqrec.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.seqrec.avro.Action;
 import org.seqrec.avro.InteractionEvent;
@@ -41,5 +44,17 @@ class MovieLensTest {
                 .containsEntry("1", "Toy Story (1995)")
                 .containsEntry("11", "American President, The (1995)");
         assertThat(MovieLens.parseCsvLine("1,\"a \"\"quoted\"\", b\",c")).containsExactly("1", "a \"quoted\", b", "c");
+    }
+
+    @Test
+    void shouldPickTheMostInteractedItemsMostFirst() {
+        List<String> top = MovieLens.mostInteracted(EVENTS, 50);
+        Map<String, Long> counts = EVENTS.stream()
+                .collect(Collectors.groupingBy(InteractionEvent::getItemId, Collectors.counting()));
+        assertThat(top).hasSize(50).doesNotHaveDuplicates();
+        assertThat(top.stream().map(counts::get).toList()).isSortedAccordingTo(Comparator.reverseOrder());
+        long fiftieth = counts.get(top.get(49));
+        assertThat(counts.entrySet().stream().filter(e -> !top.contains(e.getKey())))
+                .allMatch(e -> e.getValue() <= fiftieth);
     }
 }

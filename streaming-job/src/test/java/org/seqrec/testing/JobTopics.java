@@ -20,10 +20,14 @@ public record JobTopics(KafkaBroker broker, String interactions, String requests
     }
 
     public static JobTopics create(KafkaBroker broker) {
+        return create(broker, 2);
+    }
+
+    public static JobTopics create(KafkaBroker broker, int partitions) {
         JobTopics topics = new JobTopics(broker, Topics.unique("interactions"),
                 Topics.unique("rank-requests"), Topics.unique("pool"), Topics.unique("features"),
                 Topics.unique("recommendations"), Topics.unique("dead-letters"));
-        broker.createTopics(2, topics.interactions, topics.requests, topics.pool, topics.features,
+        broker.createTopics(partitions, topics.interactions, topics.requests, topics.pool, topics.features,
                 topics.recommendations, topics.deadLetters);
         return topics;
     }
