@@ -16,6 +16,7 @@
 #   scripts/bench.sh soak [--minutes 30] [--rate 2000] [--ttl 3min]
 #                                                              the reliability soak (Soak): fixed load, state, heap, RSS
 #                                                              and checkpoints every 30 s (not part of `all`)
+#   scripts/bench.sh feature-size [N]                          bytes of the feature record per event (seconds)
 #   scripts/bench.sh all                                       state, models, throughput, users (up to 1 M) and scoring
 #                                                              with their defaults, then plots, printing each one's
 #                                                              elapsed time
@@ -30,6 +31,7 @@ main_class() {
     users) echo UserScaleBenchmark ;;
     scoring) echo ScoringBenchmark ;;
     soak) echo Soak ;;
+    feature-size) echo FeatureRecordSize ;;
   esac
 }
 
@@ -46,7 +48,7 @@ java_setup() {
 
 command="${1:-}"
 case "$command" in
-  state | models | throughput | users | scoring | soak)
+  state | models | throughput | users | scoring | soak | feature-size)
     shift
     java_setup
     # shellcheck disable=SC2086
@@ -79,6 +81,6 @@ case "$command" in
       exit 1
     fi ;;
   *)
-    echo "usage: scripts/bench.sh state|models|throughput|users|scoring|soak|gpu|plots|all [arguments] (see the top of this file)" >&2
+    echo "usage: scripts/bench.sh state|models|throughput|users|scoring|soak|feature-size|gpu|plots|all [arguments] (see the top of this file)" >&2
     exit 2 ;;
 esac
