@@ -109,7 +109,8 @@ def with_checksum(proto: onnx.ModelProto) -> bytes:
     entry = proto.metadata_props.add()
     entry.key, entry.value = CHECKSUM_KEY, CHECKSUM_PLACEHOLDER.decode()
     data = proto.SerializeToString()
-    assert data.count(CHECKSUM_PLACEHOLDER) == 1, "64 ASCII '0's occur elsewhere in the model; cannot stamp it"
+    if data.count(CHECKSUM_PLACEHOLDER) != 1:
+        raise ValueError("64 ASCII '0's occur elsewhere in the model, so its checksum could not be verified")
     return data.replace(CHECKSUM_PLACEHOLDER, hashlib.sha256(data).hexdigest().encode())
 
 
@@ -125,7 +126,8 @@ def checksum_matches(data: bytes) -> bool:
 def stamp(path: Path) -> None:
     """Adds or refreshes the `sha256` entry of an exported file in place; graph and weights stay as they are."""
     data = with_checksum(onnx.load(str(path)))
-    assert checksum_matches(data)
+    if not checksum_matches(data):
+        raise ValueError(f"{path}: the stamped model does not verify; it was not written")
     path.write_bytes(data)
 
 
