@@ -5,23 +5,25 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SystemLimitException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.seqrec.avro.ErrorKind;
 
 /**
  * Avro single-object encoding of one record type: {@code C3 01}, the writer schema's 8-byte
  * fingerprint, then the binary body. Messages written with any published version of the schema
- * (see {@link SchemaHistory}) are read and resolved to the current class.
+ * (see {@link SchemaHistory}) are read and resolved to the current class. Decoding is strict: the
+ * body must be consumed exactly (no trailing bytes) and every string must be valid UTF-8, so what the
+ * job accepts is exactly what the producer wrote.
  *
  * <p>Serializable so Flink can ship it inside operators; the Avro machinery is rebuilt lazily on
  * each task.
@@ -52,8 +54,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     private final Class<T> type;
     private final List<String> writerSchemas;
     private transient BinaryMessageEncoder<T> encoder;
-    private transient BinaryMessageDecoder<T> decoder;
-    private transient Set<Long> readableFingerprints;
+    private transient Map<Long, SpecificDatumReader<T>> readersByFingerprint;
 
     private AvroCodec(Class<T> type, List<Schema> writerSchemas) {
         this.type = type;
@@ -110,7 +111,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
                             + expected);
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (!readableFingerprints.contains(fingerprint)) {
+        SpecificDatumReader<T> reader = readersByFingerprint.get(fingerprint);
+        if (reader == null) {
             Schema other = ProjectSchemas.byFingerprint(fingerprint).orElse(null);
             if (other != null) {
                 throw new DecodeException(
@@ -122,7 +124,17 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
                     String.format("Schema fingerprint %016x is not a known version of %s", fingerprint, expected));
         }
         try {
-            return decoder.decode(bytes);
+            StrictUtf8Decoder body = new StrictUtf8Decoder(
+                    DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null));
+            T value = reader.read(null, body);
+            if (!body.isEnd()) {
+                throw new DecodeException(ErrorKind.CORRUPT_PAYLOAD,
+                        expected + " body is followed by bytes that belong to no field; a payload must be exactly"
+                                + " one record");
+            }
+            return value;
+        } catch (DecodeException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // Any failure inside the body of a message with a valid header is corrupt input, not a bug.
             throw new DecodeException(
@@ -155,17 +167,15 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         }
         requireAllocationLimits();
         Schema current = schema();
-        SchemaStore.Cache store = new SchemaStore.Cache();
-        Set<Long> fingerprints = new HashSet<>();
-        fingerprints.add(SchemaNormalization.parsingFingerprint64(current));
+        SpecificData model = SpecificData.getForClass(type);
+        Map<Long, SpecificDatumReader<T>> readers = new HashMap<>();
+        readers.put(SchemaNormalization.parsingFingerprint64(current), new SpecificDatumReader<>(current, current, model));
         for (String json : writerSchemas) {
             Schema writer = new Schema.Parser().parse(json);
-            store.addSchema(writer);
-            fingerprints.add(SchemaNormalization.parsingFingerprint64(writer));
+            readers.putIfAbsent(SchemaNormalization.parsingFingerprint64(writer),
+                    new SpecificDatumReader<>(writer, current, model));
         }
-        SpecificData model = SpecificData.getForClass(type);
         encoder = new BinaryMessageEncoder<>(model, current);
-        decoder = new BinaryMessageDecoder<>(model, current, store);
-        readableFingerprints = Set.copyOf(fingerprints);
+        readersByFingerprint = Map.copyOf(readers);
     }
 }

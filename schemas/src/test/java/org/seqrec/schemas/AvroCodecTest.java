@@ -134,4 +134,51 @@ class AvroCodecTest {
             return e.kind();
         }
     }
+
+    @Test
+    void refusesBytesAfterTheRecordAsCorrupt() throws Exception {
+        byte[] bytes = events.encode(event());
+        for (byte[] tail : List.of(new byte[] {0}, new byte[] {2, 'x'}, events.encode(event()))) {
+            byte[] extended = Arrays.copyOf(bytes, bytes.length + tail.length);
+            System.arraycopy(tail, 0, extended, bytes.length, tail.length);
+            assertThatThrownBy(() -> events.decode(extended))
+                    .isInstanceOfSatisfying(DecodeException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.CORRUPT_PAYLOAD))
+                    .hasMessageContaining("followed by bytes");
+        }
+    }
+
+    @Test
+    void refusesStringsThatAreNotUtf8InsteadOfRewritingThem() throws Exception {
+        // user_id "u-1" is the second string of the body; its bytes follow event_id's.
+        byte[] bytes = events.encode(event());
+        int userId = indexOf(bytes, "u-1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (byte[] invalid : List.of(
+                new byte[] {(byte) 0xFF, '-', '1'},                 // never valid in UTF-8
+                new byte[] {'u', (byte) 0x80, '1'},                  // stray continuation byte
+                new byte[] {(byte) 0xC0, (byte) 0xAF, '1'})) {       // overlong '/'
+            byte[] corrupt = bytes.clone();
+            System.arraycopy(invalid, 0, corrupt, userId, invalid.length);
+            assertThatThrownBy(() -> events.decode(corrupt))
+                    .isInstanceOfSatisfying(DecodeException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.CORRUPT_PAYLOAD))
+                    .hasMessageContaining("not valid UTF-8");
+        }
+    }
+
+    @Test
+    void acceptsEveryValidUtf8StringUnchanged() throws Exception {
+        InteractionEvent unusual = InteractionEvent.newBuilder(event())
+                .setUserId("用户-\uD83D\uDE00-é-\uFFFD").build();
+        assertThat(events.decode(events.encode(unusual))).isEqualTo(unusual);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
 }
