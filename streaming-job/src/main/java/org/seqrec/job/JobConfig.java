@@ -21,7 +21,9 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.seqrec.job.ingest.DeadLetterRecord;
 import org.seqrec.job.scoring.Device;
+import org.seqrec.job.sink.RecordSizes;
 
 /**
  * The job's whole configuration, typed and validated in one place. Read from {@code --key value}
@@ -92,6 +94,15 @@ public final class JobConfig implements Serializable {
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Kafka transaction timeout; must exceed the checkpoint interval plus restart time and stay"
                     + " below the broker's transaction.max.timeout.ms (15 min by default).");
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("sink.max-record-bytes")
+            .intType().defaultValue(1024 * 1024)
+            .withDescription("Largest record the output topics accept (their max.message.bytes; also the producers'"
+                    + " max.request.size). Start-up refuses limits under which some valid input could yield a"
+                    + " larger output record.");
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_RAW_BYTES = ConfigOptions.key("dead-letter.max-raw-bytes")
+            .intType().defaultValue(256 * 1024)
+            .withDescription("Bytes of a rejected record's key and of its value kept in its dead letter, each; beyond"
+                    + " them the dead letter holds the prefix, the original size and a SHA-256 of the whole.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("sink.transactional-id-prefix")
             .stringType().defaultValue("seqrec")
             .withDescription("Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
@@ -142,7 +153,8 @@ public final class JobConfig implements Serializable {
             MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
+            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, MAX_RECORD_BYTES, DEAD_LETTER_MAX_RAW_BYTES,
+            TRANSACTIONAL_ID_PREFIX);
 
     /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
     static final List<String> SENSITIVE_KEY_PARTS = List.of("password", "secret", "jaas", "key", "token", "credential");
@@ -291,6 +303,10 @@ public final class JobConfig implements Serializable {
             problems.add(REFRESH_INTERVAL.key() + " must not be negative");
         }
         requirePositive(problems, POOL_TOP_K, get(POOL_TOP_K));
+        requirePositive(problems, DEAD_LETTER_MAX_RAW_BYTES, get(DEAD_LETTER_MAX_RAW_BYTES));
+        if (problems.isEmpty()) {
+            requireRecordsFit(problems);
+        }
         try {
             device();
         } catch (IllegalArgumentException e) {
@@ -324,6 +340,32 @@ public final class JobConfig implements Serializable {
         if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
             problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()
                     + " (" + get(CHECKPOINT_INTERVAL) + "), or transactions expire before they commit");
+        }
+    }
+
+    /** Every output record the options allow must fit the output topics, or one input could stall a sink. */
+    private void requireRecordsFit(List<String> problems) {
+        int limit = get(MAX_RECORD_BYTES);
+        int maxIdLength = get(MAX_ID_LENGTH);
+        int feature = RecordSizes.feature(get(MAX_SEQUENCE_LENGTH), maxIdLength);
+        if (feature > limit) {
+            problems.add(String.format("a feature record can reach %,d bytes with %s=%d and %s=%d, over %s=%,d:"
+                    + " lower those or raise the topics' max.message.bytes and this option", feature,
+                    MAX_SEQUENCE_LENGTH.key(), get(MAX_SEQUENCE_LENGTH), MAX_ID_LENGTH.key(), maxIdLength,
+                    MAX_RECORD_BYTES.key(), limit));
+        }
+        int recommendation = RecordSizes.recommendation(get(MAX_CANDIDATES), maxIdLength);
+        if (get(SCORING_ENABLED) && recommendation > limit) {
+            problems.add(String.format("a recommendation can reach %,d bytes with %s=%d and %s=%d, over %s=%,d:"
+                    + " lower those or raise the topics' max.message.bytes and this option", recommendation,
+                    MAX_CANDIDATES.key(), get(MAX_CANDIDATES), MAX_ID_LENGTH.key(), maxIdLength,
+                    MAX_RECORD_BYTES.key(), limit));
+        }
+        int deadLetter = RecordSizes.deadLetter(get(DEAD_LETTER_MAX_RAW_BYTES), DeadLetterRecord.MAX_MESSAGE_CHARS);
+        if (deadLetter > limit) {
+            problems.add(String.format("a dead letter can reach %,d bytes with %s=%d, over %s=%,d: lower %s",
+                    deadLetter, DEAD_LETTER_MAX_RAW_BYTES.key(), get(DEAD_LETTER_MAX_RAW_BYTES),
+                    MAX_RECORD_BYTES.key(), limit, DEAD_LETTER_MAX_RAW_BYTES.key()));
         }
     }
 

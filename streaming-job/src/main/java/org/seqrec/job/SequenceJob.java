@@ -194,7 +194,8 @@ public final class SequenceJob {
                 .setGroupId(config.get(JobConfig.GROUP_ID))
                 .setStartingOffsets(startingOffsets())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setDeserializer(new DecodingDeserializer<>(avroType, validator, ingestedType));
+                .setDeserializer(new DecodingDeserializer<>(avroType, validator, ingestedType,
+                        config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES)));
         if (config.get(JobConfig.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }

@@ -21,12 +21,14 @@ public final class DecodingDeserializer<A extends SpecificRecord, T> implements 
     private final AvroCodec<A> codec;
     private final RecordValidator<A, T> validator;
     private final TypeInformation<Ingested<T>> producedType;
+    private final int maxDeadLetterRawBytes;
 
     public DecodingDeserializer(Class<A> avroType, RecordValidator<A, T> validator,
-            TypeInformation<Ingested<T>> producedType) {
+            TypeInformation<Ingested<T>> producedType, int maxDeadLetterRawBytes) {
         this.codec = AvroCodec.of(avroType);
         this.validator = validator;
         this.producedType = producedType;
+        this.maxDeadLetterRawBytes = maxDeadLetterRawBytes;
     }
 
     @Override
@@ -40,10 +42,9 @@ public final class DecodingDeserializer<A extends SpecificRecord, T> implements 
         }
     }
 
-    private static DeadLetterRecord deadLetter(ConsumerRecord<byte[], byte[]> record,
-            ErrorKind kind, String message) {
-        return new DeadLetterRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                kind, message, System.currentTimeMillis());
+    private DeadLetterRecord deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorKind kind, String message) {
+        return DeadLetterRecord.of(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                kind, message, System.currentTimeMillis(), maxDeadLetterRawBytes);
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.seqrec.avro.ErrorKind;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.job.JobConfig;
 
-/** Accepts interactions with non-blank, bounded ids and an event time inside a plausible window. */
+/** Accepts interactions with valid ids ({@link Ids}), a finite value if any, and an event time inside a plausible window. */
 public final class InteractionValidator implements RecordValidator<InteractionEvent, Interaction> {
 
     private static final long serialVersionUID = 1L;
@@ -28,28 +28,15 @@ public final class InteractionValidator implements RecordValidator<InteractionEv
 
     @Override
     public Interaction validate(InteractionEvent event) throws ValidationException {
-        String eventId = requireId("event_id", event.getEventId());
-        String userId = requireId("user_id", event.getUserId());
-        String itemId = requireId("item_id", event.getItemId());
+        String eventId = Ids.require("event_id", event.getEventId(), maxIdLength);
+        String userId = Ids.require("user_id", event.getUserId(), maxIdLength);
+        String itemId = Ids.require("item_id", event.getItemId(), maxIdLength);
+        if (event.getValue() != null && !Double.isFinite(event.getValue())) {
+            throw new ValidationException(ErrorKind.INVALID_FIELD, "value is " + event.getValue() + "; it must be finite");
+        }
         long eventTime = event.getEventTime().toEpochMilli();
         requirePlausibleTime(eventTime, minEventTime, maxFutureSkewMillis);
         return new Interaction(eventId, userId, itemId, event.getAction(), eventTime);
-    }
-
-    String requireId(String field, String value) throws ValidationException {
-        return requireId(field, value, maxIdLength);
-    }
-
-    /** A non-blank id of at most {@code maxLength} characters. */
-    public static String requireId(String field, String value, int maxLength) throws ValidationException {
-        if (value == null || value.isBlank()) {
-            throw new ValidationException(ErrorKind.MISSING_FIELD, field + " is empty");
-        }
-        if (value.length() > maxLength) {
-            throw new ValidationException(ErrorKind.INVALID_FIELD,
-                    field + " has " + value.length() + " characters, more than the " + maxLength + " allowed");
-        }
-        return value;
     }
 
     /** An event time no earlier than {@code min} and no further ahead of the wall clock than the skew. */

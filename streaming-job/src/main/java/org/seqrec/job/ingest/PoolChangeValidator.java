@@ -27,7 +27,7 @@ public final class PoolChangeValidator implements RecordValidator<CandidatePoolU
         }
         String[] items = new String[update.getItemIds().size()];
         for (int i = 0; i < items.length; i++) {
-            items[i] = InteractionValidator.requireId("item id", update.getItemIds().get(i), maxIdLength);
+            items[i] = Ids.require("item id", update.getItemIds().get(i), maxIdLength);
         }
         return new PoolChange(update.getOp() == PoolOp.ADD, items);
     }

@@ -34,8 +34,8 @@ public final class RankRequestValidator implements RecordValidator<RankingReques
 
     @Override
     public RankRequest validate(RankingRequest request) throws ValidationException {
-        String requestId = InteractionValidator.requireId("request_id", request.getRequestId(), maxIdLength);
-        String userId = InteractionValidator.requireId("user_id", request.getUserId(), maxIdLength);
+        String requestId = Ids.require("request_id", request.getRequestId(), maxIdLength);
+        String userId = Ids.require("user_id", request.getUserId(), maxIdLength);
         if (request.getCandidateItemIds().isEmpty()) {
             throw new ValidationException(ErrorKind.MISSING_FIELD, "candidate_item_ids is empty");
         }
@@ -45,7 +45,7 @@ public final class RankRequestValidator implements RecordValidator<RankingReques
         }
         Set<String> candidates = new LinkedHashSet<>();
         for (String item : request.getCandidateItemIds()) {
-            candidates.add(InteractionValidator.requireId("candidate item id", item, maxIdLength));
+            candidates.add(Ids.require("candidate item id", item, maxIdLength));
         }
         if (request.getK() < 1) {
             throw new ValidationException(ErrorKind.INVALID_FIELD, "k is " + request.getK() + "; it must be at least 1");

@@ -19,7 +19,10 @@ public final class KafkaSinks {
         return build(config, "features", new SequenceFeatureSerializer(config.get(JobConfig.FEATURES_TOPIC)));
     }
 
-    /** Dead letters keep the input's key, so they land on partitions the way the input did. */
+    /**
+     * Dead letters keep the input's key (its kept prefix), so they land on partitions the way the input
+     * did; their size is bounded where they are made ({@link DeadLetterRecord#of}).
+     */
     public static KafkaSink<DeadLetterRecord> deadLetters(JobConfig config) {
         return build(config, "dead-letters", new AvroRecordSerializer<>(config.get(JobConfig.DEAD_LETTER_TOPIC),
                 DeadLetter.class, new AvroRecordSerializer.Mapping<DeadLetterRecord, DeadLetter>() {
@@ -49,6 +52,7 @@ public final class KafkaSinks {
         producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(config.get(JobConfig.MAX_RECORD_BYTES)));
         producer.putAll(config.kafkaClientProperties());
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
