@@ -21,6 +21,9 @@ public final class ModelMetadata implements Serializable {
 
     public static final Set<String> ARCHITECTURES = Set.of("attn_mvp", "attn_lfa", "interleaved");
     static final String CONTRACT_VERSION = "1";
+    /** Bounds on the names a model brings into every recommendation, so its size has a bound. */
+    public static final int MAX_ACTIONS = 16;
+    public static final int MAX_NAME_CHARS = 64;
     static final List<String> REQUIRED_KEYS = List.of("architecture", "model_version", "contract_version",
             "action_names", "unknown_action_index", "ranking_weights", "max_history", "item_vocab",
             "item_padding_index", "item_unknown_index");
@@ -79,6 +82,12 @@ public final class ModelMetadata implements Serializable {
         }
         try {
             List<String> actions = JSON.readValue(props.get("action_names"), new TypeReference<List<String>>() {});
+            if (actions.size() > MAX_ACTIONS || props.get("model_version").length() > MAX_NAME_CHARS
+                    || actions.stream().anyMatch(name -> name.length() > MAX_NAME_CHARS)) {
+                throw new ModelContractException(source + " has " + actions.size() + " action names or a name or"
+                        + " model_version longer than allowed; the contract allows at most " + MAX_ACTIONS
+                        + " actions and " + MAX_NAME_CHARS + " characters per name, which bound a recommendation's size");
+            }
             Map<String, Double> weights = JSON.readValue(props.get("ranking_weights"),
                     new TypeReference<Map<String, Double>>() {});
             float[] rankingWeights = new float[actions.size()];

@@ -26,7 +26,7 @@ public final class RecordSizes {
 
     /** Kafka's per-record framing, headers and the key beside the value, with room to spare. */
     public static final int RECORD_OVERHEAD_BYTES = 1_024;
-    /** Model metadata strings (architecture, version, action names) are assumed at most this long. */
+    /** The model contract's bounds on its names (ModelMetadata enforces them when it loads a model). */
     static final int MAX_MODEL_STRING = 64;
     static final int MAX_MODEL_ACTIONS = 16;
     /** Kafka's longest topic name. */

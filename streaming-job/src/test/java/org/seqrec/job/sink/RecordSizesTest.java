@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.seqrec.avro.Action;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.ingest.Interaction;
+import org.seqrec.job.scoring.ModelMetadata;
 import org.seqrec.job.sequence.PackedSequence;
 import org.seqrec.job.sequence.SequenceUpdate;
 
@@ -26,6 +27,12 @@ class RecordSizesTest {
                 Long.MAX_VALUE, sequence.encode());
         int written = new SequenceFeatureSerializer("features").encode(update).length;
         assertThat(written).isLessThanOrEqualTo(RecordSizes.feature(n, maxId));
+    }
+
+    @Test
+    void assumesTheModelContractsOwnBoundsOnNames() {
+        assertThat(RecordSizes.MAX_MODEL_ACTIONS).isEqualTo(ModelMetadata.MAX_ACTIONS);
+        assertThat(RecordSizes.MAX_MODEL_STRING).isEqualTo(ModelMetadata.MAX_NAME_CHARS);
     }
 
     @Test
