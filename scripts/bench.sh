@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmarks (main classes in streaming-job/src/test/java/org/seqrec/bench). Tables go to stdout
+# Runs the benchmarks (main classes in benchmarks/src/main/java/org/seqrec/bench). Tables go to stdout
 # (docs/benchmarks.md quotes them); all but `state` also write a CSV to docs/benchmark-data/.
 #   scripts/bench.sh state [N] [users] [eventsPerUser]         sequence-state representations on RocksDB (~5 min)
 #   scripts/bench.sh models [maxSecondsPerCall] [modelsDir] [--device cpu|cuda]
@@ -40,7 +40,7 @@ plots() {
 }
 
 java_setup() {
-  CLASSPATH="$PWD/streaming-job/target/test-classes:$(scripts/classpath.sh)"
+  CLASSPATH="$(scripts/classpath.sh benchmarks)"
   export CLASSPATH
   mkdir -p run
   source scripts/java-opts.sh
