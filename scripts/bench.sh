@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Runs the benchmarks (main classes in streaming-job/src/test/java/org/seqrec/bench). Tables go to stdout
+# Runs the benchmarks (main classes in benchmarks/src/main/java/org/seqrec/bench). Tables go to stdout
 # (docs/benchmarks.md quotes them); all but `state` also write a CSV to docs/benchmark-data/.
-#   scripts/bench.sh state [N] [users] [eventsPerUser]         sequence-state representations on RocksDB (~5 min)
-#   scripts/bench.sh models [maxSecondsPerCall] [modelsDir] [--device cpu|cuda]
+# Every benchmark takes --key value (or --key=value) options; a wrong key prints the known ones.
+#   scripts/bench.sh state [--n 256] [--users 200] [--events-per-user 1000]
+#                                                              sequence-state representations on RocksDB (~5 min)
+#   scripts/bench.sh models [--max-seconds-per-call 5] [--models model-export/models] [--device cpu|cuda]
 #                                                              model cost per architecture through ONNX Runtime (~6 min)
-#   scripts/bench.sh throughput [copies] [N] [parallelisms]    the feature half end to end vs raw Kafka consume,
+#   scripts/bench.sh throughput [--copies 3] [--n 256] [--parallelisms 1,2,1,2]
+#                                                              the feature half end to end vs raw Kafka consume,
 #                                                              parallelisms 1,2,1,2 by default (~4 min)
-#   scripts/bench.sh users [maxUsers] [maxUsersFull] [N]       sequence state size, checkpoints and restore, 10 k to
+#   scripts/bench.sh users [--max-users 10000000] [--max-users-full 100000] [--n 256]
+#                                                              sequence state size, checkpoints and restore, 10 k to
 #                                                              10 M users (~7 min up to 1 M on a shared machine;
 #                                                              10 M needs ~45 GB of disk and about an hour)
-#   scripts/bench.sh scoring [arguments]                       scoring end to end (ScoringBenchmark; --device cuda on a GPU)
-#   scripts/bench.sh gpu [maxSecondsPerCall] [modelsDir]       `models` with --device cuda: needs an NVIDIA GPU and the
+#   scripts/bench.sh scoring [--events 12000] [--seconds 30] [--device cpu|cuda]
+#                                                              scoring end to end (ScoringBenchmark)
+#   scripts/bench.sh gpu [--max-seconds-per-call 5] [--models DIR]
+#                                                              `models` with --device cuda: needs an NVIDIA GPU and the
 #                                                              CUDA 12 libraries (docs/benchmarks.md, "GPU")
 #   scripts/bench.sh plots                                     renders docs/img/*.png from docs/benchmark-data/*.csv
 #   scripts/bench.sh soak [--minutes 30] [--rate 2000] [--ttl 3min]
 #                                                              the reliability soak (Soak): fixed load, state, heap, RSS
 #                                                              and checkpoints every 30 s (not part of `all`)
-#   scripts/bench.sh feature-size [N]                          bytes of the feature record per event (seconds)
+#   scripts/bench.sh feature-size [--n 256]                    bytes of the feature record per event (seconds)
 #   scripts/bench.sh all                                       state, models, throughput, users (up to 1 M) and scoring
 #                                                              with their defaults, then plots, printing each one's
 #                                                              elapsed time
@@ -40,7 +46,7 @@ plots() {
 }
 
 java_setup() {
-  CLASSPATH="$PWD/streaming-job/target/test-classes:$(scripts/classpath.sh)"
+  CLASSPATH="$(scripts/classpath.sh benchmarks)"
   export CLASSPATH
   mkdir -p run
   source scripts/java-opts.sh
@@ -57,7 +63,7 @@ case "$command" in
     shift
     java_setup
     # shellcheck disable=SC2086
-    exec java $JAVA_OPTS org.seqrec.bench.ModelCostBenchmark "${1:-5}" "${2:-model-export/models}" --device cuda ;;
+    exec java $JAVA_OPTS org.seqrec.bench.ModelCostBenchmark --device cuda "$@" ;;
   plots)
     plots ;;
   all)
@@ -68,7 +74,7 @@ case "$command" in
       echo "[bench] $benchmark ($(main_class "$benchmark")) started $(date -u +%FT%TZ)"
       # Users up to 1 M: 10 M needs ~45 GB of disk and about an hour on its own.
       arguments=()
-      [ "$benchmark" = users ] && arguments=(1000000)
+      [ "$benchmark" = users ] && arguments=(--max-users 1000000)
       # shellcheck disable=SC2086
       java $JAVA_OPTS "org.seqrec.bench.$(main_class "$benchmark")" "${arguments[@]}" || failed+=("$benchmark")
       echo "[bench] $benchmark: $((SECONDS - start)) s"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the project (tests skipped) and prints the classpath the local tools run with: the job's
-# classes plus every dependency, Flink, the Kafka broker and ONNX Runtime included. Used by demo.sh and
-# print-topic.sh; the classpath goes into CLASSPATH, never onto the command line (ONNX Runtime crashes
-# JVMs whose command line exceeds ~4 KB).
+# Builds the modules one program needs (tests skipped) and prints the classpath it runs with: the module's
+# classes plus every dependency, the other modules' jars from their target/ folders included.
+#   scripts/classpath.sh demo|local-runtime|benchmarks
+# Used by demo.sh, print-topic.sh and bench.sh; the classpath goes into CLASSPATH, never onto the command line
+# (ONNX Runtime crashes JVMs whose command line exceeds ~4 KB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -DskipTests install >&2
-mvn -q -B -pl streaming-job dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/local.classpath >&2
-echo "$PWD/streaming-job/target/classes:$(cat streaming-job/target/local.classpath)"
+module="${1:?usage: scripts/classpath.sh demo|local-runtime|benchmarks}"
+mvn -q -B -DskipTests -pl "$module" -am package dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile=target/run.classpath >&2
+echo "$PWD/$module/target/classes:$(cat "$module/target/run.classpath")"

@@ -21,6 +21,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.ingest.DeadLetterRecord;
 import org.seqrec.job.scoring.Device;
 import org.seqrec.job.sink.RecordSizes;
@@ -169,28 +170,13 @@ public final class JobConfig implements Serializable {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
-    /** Parses {@code --key value} pairs (or {@code --key=value}) and validates them. */
+    /** The job's command line: every option, and any key under {@value #KAFKA_CLIENT_PREFIX}. */
+    public static final CommandLine COMMAND_LINE = CommandLine.of("SequenceJob", OPTIONS)
+            .withOpenPrefix(KAFKA_CLIENT_PREFIX);
+
+    /** Parses {@code --key value} or {@code --key=value} arguments and validates them. */
     public static JobConfig fromArgs(String... args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("Expected --key value, got '" + arg + "'");
-            }
-            String key = arg.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("Option --" + key + " has no value");
-            }
-            values.put(key, value);
-        }
-        return fromMap(values);
+        return fromMap(COMMAND_LINE.parse(args));
     }
 
     /**

@@ -32,8 +32,8 @@ class JobConfigTest {
     void rejectsAnUnknownKeyNamingTheKnownOnes() {
         assertThatThrownBy(() -> JobConfig.fromArgs("--sequence.max-lenght", "64"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown option 'sequence.max-lenght'")
-                .hasMessageContaining("sequence.max-length");
+                .hasMessageContaining("unknown option --sequence.max-lenght")
+                .hasMessageContaining("--sequence.max-length (default 256)");
     }
 
     @Test
@@ -41,6 +41,8 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("--sequence.max-length", "0"))
                 .hasMessageContaining("sequence.max-length must be positive");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sequence.max-length", "many"))
+                .hasMessageContaining("--sequence.max-length 'many' does not read as a Integer");
+        assertThatThrownBy(() -> JobConfig.fromMap(Map.of("sequence.max-length", "many")))
                 .hasMessageContaining("sequence.max-length: cannot read 'many'");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.transaction-timeout", "20 min"))
                 .hasMessageContaining("above the broker's default maximum of 15 min");
@@ -51,7 +53,7 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("--validation.min-event-time", "yesterday"))
                 .hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sequence.max-length"))
-                .hasMessageContaining("has no value");
+                .hasMessageContaining("--sequence.max-length needs a value");
     }
 
     @Test

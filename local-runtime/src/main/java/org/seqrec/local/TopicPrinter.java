@@ -14,11 +14,15 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.schemas.ProjectSchemas;
 import org.seqrec.schemas.SchemaHistory;
 
@@ -34,28 +38,20 @@ public final class TopicPrinter {
 
     private final Map<Long, BinaryMessageDecoder<GenericRecord>> decoders = new HashMap<>();
 
-    public static void main(String[] args) {
-        Map<String, String> options = new HashMap<>(Map.of("bootstrap", "127.0.0.1:9092", "max", "-1"));
-        for (int i = 0; i < args.length; i++) {
-            String key = args[i].replaceFirst("^--", "");
-            if (key.equals("follow")) {
-                options.put("follow", "true");
-            } else if (i + 1 < args.length) {
-                options.put(key, args[++i]);
-            } else {
-                usage("--" + key + " needs a value");
-            }
-        }
-        if (!options.containsKey("topic")) {
-            usage("--topic is required");
-        }
-        new TopicPrinter().print(options.get("bootstrap"), options.get("topic"), Long.parseLong(options.get("max")),
-                options.containsKey("follow"), System.out);
-    }
+    static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap").stringType()
+            .defaultValue("127.0.0.1:9092").withDescription("Kafka brokers, host:port[,host:port...].");
+    static final ConfigOption<String> TOPIC = ConfigOptions.key("topic").stringType().noDefaultValue()
+            .withDescription("The topic to print (required).");
+    static final ConfigOption<Long> MAX = ConfigOptions.key("max").longType().defaultValue(-1L)
+            .withDescription("Stop after this many records; -1: no limit.");
+    static final ConfigOption<Boolean> FOLLOW = ConfigOptions.key("follow").booleanType().defaultValue(false)
+            .withDescription("Keep printing new records instead of stopping at the end.");
 
-    private static void usage(String problem) {
-        System.err.println(problem + "\nusage: TopicPrinter --topic NAME [--bootstrap HOST:PORT] [--max N] [--follow]");
-        System.exit(2);
+    public static void main(String[] args) {
+        Configuration options = CommandLine.of("TopicPrinter", List.of(BOOTSTRAP, TOPIC, MAX, FOLLOW))
+                .configurationOrExit(List.of(TOPIC), args);
+        new TopicPrinter().print(options.get(BOOTSTRAP), options.get(TOPIC), options.get(MAX), options.get(FOLLOW),
+                System.out);
     }
 
     /** Prints from the beginning; stops at the end (or after {@code max} records) unless following. */

@@ -11,13 +11,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -25,6 +27,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -36,6 +39,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.PoolOp;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.SequenceJob;
 import org.seqrec.local.KafkaBroker;
@@ -59,14 +63,17 @@ public final class Soak {
     private static final int REST_PORT = 18081;
     private static final String GROUP = "seqrec-soak";
 
+    static final ConfigOption<Integer> MINUTES = ConfigOptions.key("minutes").intType().defaultValue(30);
+    static final ConfigOption<Double> RATE = ConfigOptions.key("rate").doubleType().defaultValue(2000.0)
+            .withDescription("Events per second.");
+    static final ConfigOption<Duration> TTL = ConfigOptions.key("ttl").durationType().defaultValue(Duration.ofMinutes(3))
+            .withDescription("sequence.ttl of the job under soak.");
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        int minutes = Integer.parseInt(options.getOrDefault("minutes", "30"));
-        double rate = Double.parseDouble(options.getOrDefault("rate", "2000"));
-        String ttl = options.getOrDefault("ttl", "3min");
+        Configuration options = CommandLine.of("Soak", List.of(MINUTES, RATE, TTL)).configurationOrExit(List.of(), args);
+        int minutes = options.get(MINUTES);
+        double rate = options.get(RATE);
+        String ttl = TimeUtils.formatWithHighestUnit(options.get(TTL));
         List<InteractionEvent> movieLens = MovieLens.events(MovieLens.DEFAULT_DIR);
         List<String> pool = MovieLens.mostInteracted(movieLens, 200);
 

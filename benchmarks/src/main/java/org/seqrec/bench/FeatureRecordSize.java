@@ -3,7 +3,10 @@ package org.seqrec.bench;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.seqrec.avro.InteractionEvent;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.sequence.PackedSequence;
 import org.seqrec.job.sequence.SequenceUpdate;
@@ -15,12 +18,15 @@ import org.seqrec.local.MovieLens;
  * sequence logic and feature serializer, the mean over all events and over those whose sequence is full.
  * Every accepted event writes one such record, so this is what the feature path's output volume is made of.
  *
- * <p>Run: {@code scripts/bench.sh feature-size [N]}.
+ * <p>Run: {@code scripts/bench.sh feature-size [--n 256]}.
  */
 public final class FeatureRecordSize {
 
+    static final ConfigOption<Integer> N = ConfigOptions.key("n").intType().defaultValue(256)
+            .withDescription("Longest sequence kept per user.");
+
     public static void main(String[] args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 256;
+        int n = CommandLine.of("FeatureRecordSize", List.of(N)).configurationOrExit(List.of(), args).get(N);
         List<InteractionEvent> events = MovieLens.events(MovieLens.DEFAULT_DIR);
         Map<String, PackedSequence> sequences = new HashMap<>();
         SequenceFeatureSerializer serializer = new SequenceFeatureSerializer("sequence-features");

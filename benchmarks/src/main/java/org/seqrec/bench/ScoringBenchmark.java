@@ -7,7 +7,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -28,6 +29,7 @@ import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.PoolOp;
 import org.seqrec.avro.RankingRequest;
 import org.seqrec.avro.Recommendation;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.SequenceJob;
 import org.seqrec.job.ingest.Interaction;
@@ -90,11 +92,17 @@ public final class ScoringBenchmark {
         this.pool = MovieLens.mostInteracted(movieLens, POOL);
     }
 
+    static final ConfigOption<Integer> EVENTS = ConfigOptions.key("events").intType().defaultValue(12_000)
+            .withDescription("MovieLens events scored in the throughput runs.");
+    static final ConfigOption<Integer> SECONDS = ConfigOptions.key("seconds").intType().defaultValue(30)
+            .withDescription("Length of each load step of the latency run.");
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        int events = Integer.parseInt(options.getOrDefault("events", "12000"));
-        int seconds = Integer.parseInt(options.getOrDefault("seconds", "30"));
-        Device device = Device.valueOf(options.getOrDefault("device", "cpu").toUpperCase(Locale.ROOT));
+        Configuration options = CommandLine.of("ScoringBenchmark", List.of(EVENTS, SECONDS, ModelCostBenchmark.DEVICE))
+                .configurationOrExit(List.of(), args);
+        int events = options.get(EVENTS);
+        int seconds = options.get(SECONDS);
+        Device device = options.get(ModelCostBenchmark.DEVICE);
         Files.createDirectories(DATA);
         try (KafkaBroker broker = KafkaBroker.start()) {
             ScoringBenchmark bench = new ScoringBenchmark(device, MovieLens.events(MovieLens.DEFAULT_DIR), broker);
@@ -423,16 +431,5 @@ public final class ScoringBenchmark {
 
     private static void appendCsv(String file, String line) throws IOException {
         Files.writeString(DATA.resolve(file), line + "\n", StandardOpenOption.APPEND);
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
     }
 }

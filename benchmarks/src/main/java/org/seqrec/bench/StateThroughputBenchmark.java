@@ -3,11 +3,12 @@ package org.seqrec.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.seqrec.avro.InteractionEvent;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.SequenceJob;
 import org.seqrec.local.KafkaBroker;
@@ -45,11 +47,19 @@ public final class StateThroughputBenchmark {
 
     record Result(int run, int parallelism, long events, double rawPerSecond, double jobPerSecond, double jobSeconds) {}
 
+    static final ConfigOption<Integer> COPIES = ConfigOptions.key("copies").intType().defaultValue(3)
+            .withDescription("Copies of ml-latest-small to replay.");
+    static final ConfigOption<Integer> N = ConfigOptions.key("n").intType().defaultValue(256)
+            .withDescription("Longest sequence kept per user.");
+    static final ConfigOption<List<Integer>> PARALLELISMS = ConfigOptions.key("parallelisms").intType().asList()
+            .defaultValues(1, 2, 1, 2).withDescription("One run per parallelism, in this order.");
+
     public static void main(String[] args) throws Exception {
-        int copies = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int n = args.length > 1 ? Integer.parseInt(args[1]) : 256;
-        int[] parallelisms = Arrays.stream((args.length > 2 ? args[2] : "1,2,1,2").split(",")).mapToInt(Integer::parseInt)
-                .toArray();
+        Configuration options = CommandLine.of("StateThroughputBenchmark", List.of(COPIES, N, PARALLELISMS))
+                .configurationOrExit(List.of(), args);
+        int copies = options.get(COPIES);
+        int n = options.get(N);
+        int[] parallelisms = options.get(PARALLELISMS).stream().mapToInt(Integer::intValue).toArray();
         List<InteractionEvent> base = MovieLens.events(MovieLens.DEFAULT_DIR);
         List<Result> results = new ArrayList<>();
         try (KafkaBroker broker = KafkaBroker.start()) {

@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.scoring.Device;
 import org.seqrec.job.scoring.RankingModel;
 import org.seqrec.job.scoring.ScoringBatch;
@@ -73,19 +77,19 @@ public final class ModelCostBenchmark {
         }
     }
 
+    static final ConfigOption<Double> MAX_SECONDS_PER_CALL = ConfigOptions.key("max-seconds-per-call").doubleType()
+            .defaultValue(5.0).withDescription("Cells whose call would take longer are skipped.");
+    static final ConfigOption<String> MODELS = ConfigOptions.key("models").stringType()
+            .defaultValue("model-export/models").withDescription("Folder of the three exported models.");
+    static final ConfigOption<Device> DEVICE = ConfigOptions.key("device").enumType(Device.class)
+            .defaultValue(Device.CPU).withDescription("cpu or cuda.");
+
     public static void main(String[] args) throws Exception {
-        List<String> positional = new ArrayList<>(List.of(args));
-        Device device = Device.CPU;
-        int flag = positional.indexOf("--device");
-        if (flag >= 0) {
-            if (flag + 1 >= positional.size()) {
-                throw new IllegalArgumentException("--device needs a value: cpu or cuda");
-            }
-            device = Device.parse(positional.get(flag + 1));
-            positional.subList(flag, flag + 2).clear();
-        }
-        double maxSecondsPerCall = positional.size() > 0 ? Double.parseDouble(positional.get(0)) : 5.0;
-        Path models = Path.of(positional.size() > 1 ? positional.get(1) : "model-export/models");
+        Configuration options = CommandLine.of("ModelCostBenchmark", List.of(MAX_SECONDS_PER_CALL, MODELS, DEVICE))
+                .configurationOrExit(List.of(), args);
+        Device device = options.get(DEVICE);
+        double maxSecondsPerCall = options.get(MAX_SECONDS_PER_CALL);
+        Path models = Path.of(options.get(MODELS));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (String arch : ARCHITECTURES) {

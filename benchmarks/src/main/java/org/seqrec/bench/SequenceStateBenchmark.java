@@ -11,6 +11,9 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -19,6 +22,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.seqrec.avro.Action;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.ingest.RankRequest;
 import org.seqrec.job.sequence.PackedSequence;
@@ -119,10 +123,18 @@ public final class SequenceStateBenchmark {
         }
     }
 
+    static final ConfigOption<Integer> N = ConfigOptions.key("n").intType().defaultValue(256)
+            .withDescription("Longest sequence kept per user.");
+    static final ConfigOption<Integer> USERS = ConfigOptions.key("users").intType().defaultValue(200);
+    static final ConfigOption<Integer> EVENTS_PER_USER = ConfigOptions.key("events-per-user").intType()
+            .defaultValue(1000);
+
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 256;
-        int users = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        int perUser = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        Configuration options = CommandLine.of("SequenceStateBenchmark", List.of(N, USERS, EVENTS_PER_USER))
+                .configurationOrExit(List.of(), args);
+        int n = options.get(N);
+        int users = options.get(USERS);
+        int perUser = options.get(EVENTS_PER_USER);
         List<Interaction> events = new ArrayList<>(users * perUser);
         for (int i = 0; i < perUser; i++) {
             for (int u = 0; u < users; u++) {

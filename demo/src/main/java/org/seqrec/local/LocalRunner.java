@@ -3,6 +3,7 @@ package org.seqrec.local;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -28,6 +31,7 @@ import org.seqrec.avro.ScoredItem;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.SequenceEntry;
 import org.seqrec.avro.SequenceFeature;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.SequenceJob;
 import org.seqrec.schemas.AvroCodec;
@@ -54,25 +58,40 @@ public final class LocalRunner {
     private final AtomicLong answers = new AtomicLong();
     private final AtomicLong refreshes = new AtomicLong();
 
+    static final ConfigOption<Double> SPEED_UP = Replay.SPEED_UP;
+    static final ConfigOption<Double> MAX_RATE = Replay.MAX_RATE;
+    static final ConfigOption<Integer> LIMIT = Replay.LIMIT;
+    static final ConfigOption<String> DATA = Replay.DATA;
+    static final ConfigOption<Integer> WEB_PORT = ConfigOptions.key("web-port").intType().defaultValue(8081)
+            .withDescription("Port of Flink's web UI.");
+    static final ConfigOption<Integer> BAD_RECORDS = ConfigOptions.key("bad-records").intType().defaultValue(5)
+            .withDescription("Malformed records injected to show the dead-letter path.");
+    static final ConfigOption<Integer> POOL_SIZE = ConfigOptions.key("pool-size").intType().defaultValue(300)
+            .withDescription("Candidate pool: the most-rated movies.");
+    static final ConfigOption<Long> REQUEST_EVERY_MS = ConfigOptions.key("request-every-ms").longType()
+            .defaultValue(200L).withDescription("A ranking request for the user who just acted, this often.");
+    static final List<ConfigOption<?>> OWN_OPTIONS = List.of(SPEED_UP, MAX_RATE, LIMIT, DATA, WEB_PORT, BAD_RECORDS,
+            POOL_SIZE, REQUEST_EVERY_MS);
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> own = new HashMap<>(Map.of("speed-up", "1e7", "max-rate", "3000", "limit", "-1",
-                "web-port", "8081", "bad-records", "5", "data", MovieLens.DEFAULT_DIR.toString(),
-                "pool-size", "300", "request-every-ms", "200"));
+        List<ConfigOption<?>> options = new ArrayList<>(OWN_OPTIONS);
+        options.addAll(JobConfig.OPTIONS);
+        Map<String, String> all = CommandLine.of("LocalRunner", options).withOpenPrefix(JobConfig.KAFKA_CLIENT_PREFIX)
+                .parseOrExit(List.of(), args);
+        Map<String, String> own = new HashMap<>();
         Map<String, String> jobArgs = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String key = args[i].replaceFirst("^--", "");
-            (own.containsKey(key) ? own : jobArgs).put(key, args[i + 1]);
-        }
-        new LocalRunner().run(own, jobArgs);
+        List<String> ownKeys = OWN_OPTIONS.stream().map(ConfigOption::key).toList();
+        all.forEach((key, value) -> (ownKeys.contains(key) ? own : jobArgs).put(key, value));
+        new LocalRunner().run(Configuration.fromMap(own), jobArgs);
     }
 
-    private void run(Map<String, String> own, Map<String, String> jobArgs) throws Exception {
-        List<InteractionEvent> events = MovieLens.events(Path.of(own.get("data")));
-        int limit = Integer.parseInt(own.get("limit"));
+    private void run(Configuration own, Map<String, String> jobArgs) throws Exception {
+        List<InteractionEvent> events = MovieLens.events(Path.of(own.get(DATA)));
+        int limit = own.get(LIMIT);
         if (limit >= 0 && limit < events.size()) {
             events = events.subList(0, limit);
         }
-        Map<String, String> titles = MovieLens.titles(Path.of(own.get("data")));
+        Map<String, String> titles = MovieLens.titles(Path.of(own.get(DATA)));
 
         say("Starting a Kafka broker (KRaft, child process) ...");
         KafkaBroker broker = KafkaBroker.start();
@@ -102,33 +121,32 @@ public final class LocalRunner {
                 config.get(JobConfig.CANDIDATES_TOPIC), config.get(JobConfig.RECOMMENDATIONS_TOPIC));
 
         Configuration flink = new Configuration();
-        flink.set(RestOptions.PORT, Integer.parseInt(own.get("web-port")));
+        flink.set(RestOptions.PORT, own.get(WEB_PORT));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         env.setParallelism(2);
         SequenceJob.fromConfig(config).build(env);
         job[0] = env.executeAsync("seqrec: local demo");
-        say("Job " + job[0].getJobID() + " running; Flink web UI at http://localhost:" + own.get("web-port"));
+        say("Job " + job[0].getJobID() + " running; Flink web UI at http://localhost:" + own.get(WEB_PORT));
 
         Thread watcher = new Thread(() -> watch(config, titles), "output-watcher");
         watcher.setDaemon(true);
         watcher.start();
 
-        int bad = Integer.parseInt(own.get("bad-records"));
+        int bad = own.get(BAD_RECORDS);
         injectBadRecords(config, bad);
-        List<String> popular = MovieLens.mostInteracted(events, Integer.parseInt(own.get("pool-size")));
+        List<String> popular = MovieLens.mostInteracted(events, own.get(POOL_SIZE));
         DemoRequests requests = new DemoRequests(config, popular);
         requests.publishPool();
         say(String.format("Candidate pool: the %d most-rated movies; a ranking request every %s ms for the user"
-                + " who just acted", popular.size(), own.get("request-every-ms")));
+                + " who just acted", popular.size(), own.get(REQUEST_EVERY_MS)));
         say(String.format("Replaying %,d MovieLens events (speed-up %s, at most %s events/s) plus %d malformed records",
-                events.size(), own.get("speed-up"), own.get("max-rate"), bad));
+                events.size(), own.get(SPEED_UP), own.get(MAX_RATE), bad));
         long started = System.nanoTime();
         try (ReplayProducer replay = new ReplayProducer(config.kafkaClientProperties(),
-                config.get(JobConfig.INTERACTIONS_TOPIC), Double.parseDouble(own.get("speed-up")),
-                Double.parseDouble(own.get("max-rate")))) {
+                config.get(JobConfig.INTERACTIONS_TOPIC), own.get(SPEED_UP), own.get(MAX_RATE))) {
             AtomicLong lastReport = new AtomicLong(System.nanoTime());
             AtomicLong lastRequest = new AtomicLong(System.nanoTime());
-            long requestEveryNanos = Long.parseLong(own.get("request-every-ms")) * 1_000_000L;
+            long requestEveryNanos = own.get(REQUEST_EVERY_MS) * 1_000_000L;
             List<InteractionEvent> replayed = events;
             replay.replay(events, sent -> {
                 long now = System.nanoTime();
@@ -161,7 +179,7 @@ public final class LocalRunner {
         System.exit(0);
     }
 
-    /** The n items with the most interactions: a pool a recommender could plausibly rank. */
+    /** Sends records that are not events to the interactions topic: the job must dead-letter each and go on. */
     private static void injectBadRecords(JobConfig config, int count) {
         Properties props = config.kafkaClientProperties();
         try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {

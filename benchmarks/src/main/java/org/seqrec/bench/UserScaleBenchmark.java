@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -26,6 +29,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.rocksdb.RocksDB;
 import org.seqrec.bench.PackedSequenceWriter.UserSequence;
+import org.seqrec.cli.CommandLine;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.sequence.SequenceUpdater;
 import org.seqrec.local.MovieLens;
@@ -64,10 +68,19 @@ public final class UserScaleBenchmark {
             double fullCheckpointSeconds, long incrementalCheckpointBytes, double incrementalCheckpointSeconds,
             double restoreSeconds) {}
 
+    static final ConfigOption<Long> MAX_USERS = ConfigOptions.key("max-users").longType().defaultValue(10_000_000L)
+            .withDescription("Most users of the MovieLens-shaped variant.");
+    static final ConfigOption<Long> MAX_USERS_FULL = ConfigOptions.key("max-users-full").longType()
+            .defaultValue(100_000L).withDescription("Most users of the variant whose sequences are all full.");
+    static final ConfigOption<Integer> N = ConfigOptions.key("n").intType().defaultValue(256)
+            .withDescription("Longest sequence kept per user.");
+
     public static void main(String[] args) throws Exception {
-        long maxUsers = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000;
-        long maxUsersFull = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
-        int n = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        Configuration options = CommandLine.of("UserScaleBenchmark", List.of(MAX_USERS, MAX_USERS_FULL, N))
+                .configurationOrExit(List.of(), args);
+        long maxUsers = options.get(MAX_USERS);
+        long maxUsersFull = options.get(MAX_USERS_FULL);
+        int n = options.get(N);
         Duration ttl = JobConfig.STATE_TTL.defaultValue();
         System.out.printf("N = %d, users up to %,d (full sequences up to %,d), RocksDB with incremental checkpoints,"
                 + " TTL %s, work dir %s%n", n, maxUsers, maxUsersFull, ttl, WORK);
