@@ -3,7 +3,6 @@ package org.seqrec.job.ingest;
 import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.ErrorKind;
 import org.seqrec.avro.PoolOp;
-import org.seqrec.job.JobConfig;
 
 /** Accepts pool updates that name at least one item, each a valid id. */
 public final class PoolChangeValidator implements RecordValidator<CandidatePoolUpdate, PoolChange> {
@@ -16,10 +15,6 @@ public final class PoolChangeValidator implements RecordValidator<CandidatePoolU
         this.maxIdLength = maxIdLength;
     }
 
-    public static PoolChangeValidator from(JobConfig config) {
-        return new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH));
-    }
-
     @Override
     public PoolChange validate(CandidatePoolUpdate update) throws ValidationException {
         if (update.getItemIds().isEmpty()) {
@@ -27,7 +22,7 @@ public final class PoolChangeValidator implements RecordValidator<CandidatePoolU
         }
         String[] items = new String[update.getItemIds().size()];
         for (int i = 0; i < items.length; i++) {
-            items[i] = InteractionValidator.requireId("item id", update.getItemIds().get(i), maxIdLength);
+            items[i] = FieldChecks.requireId("item id", update.getItemIds().get(i), maxIdLength);
         }
         return new PoolChange(update.getOp() == PoolOp.ADD, items);
     }
