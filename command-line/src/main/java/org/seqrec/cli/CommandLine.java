@@ -1,6 +1,7 @@
 package org.seqrec.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,15 @@ public final class CommandLine {
     }
 
     private static String typeOf(ConfigOption<?> option) {
-        return option.hasDefaultValue() ? "a " + option.defaultValue().getClass().getSimpleName() : "a value";
+        if (!option.hasDefaultValue()) {
+            return "a value";
+        }
+        Object value = option.defaultValue();
+        if (value instanceof Enum<?> constant) {
+            return "one of " + Arrays.stream(constant.getDeclaringClass().getEnumConstants()).map(Object::toString)
+                    .collect(Collectors.joining(", "));
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     private static String describe(ConfigOption<?> option) {

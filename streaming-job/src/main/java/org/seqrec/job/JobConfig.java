@@ -23,7 +23,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.seqrec.cli.CommandLine;
 import org.seqrec.job.ingest.DeadLetterRecord;
-import org.seqrec.job.scoring.Device;
 import org.seqrec.job.sink.RecordSizes;
 
 /**
@@ -57,8 +56,28 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("topic.dead-letters")
             .stringType().defaultValue("dead-letters")
             .withDescription("Output: a DeadLetter record for every input record that failed to decode or validate.");
-    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("source.starting-offsets")
-            .stringType().defaultValue("committed")
+    /** Where a job without state starts reading its inputs. */
+    public enum StartingOffsets {
+        COMMITTED, EARLIEST, LATEST;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where ONNX Runtime runs the model; AUTO: CUDA when usable, else CPU. */
+    public enum ScoringDevice {
+        CPU, CUDA, AUTO;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("source.starting-offsets")
+            .enumType(StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
             .withDescription("Where a job without state starts reading: 'committed' (the group's offsets, else earliest),"
                     + " 'earliest' or 'latest'.");
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("source.bounded")
@@ -89,8 +108,9 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
             .stringType().defaultValue("file:///tmp/seqrec/checkpoints")
             .withDescription("Durable checkpoint storage URI (file://, s3://, ...).");
-    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
-            .stringType().defaultValue("exactly-once").withDescription("'exactly-once' or 'at-least-once'.");
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
+            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+            .withDescription("'exactly-once' or 'at-least-once'.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("sink.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Kafka transaction timeout; must exceed the checkpoint interval plus restart time and stay"
@@ -123,8 +143,8 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("scoring.model-path")
             .stringType().defaultValue("model-export/models/attn_mvp.onnx")
             .withDescription("ONNX model exported by model-export; any of the three architectures.");
-    public static final ConfigOption<String> DEVICE = ConfigOptions.key("scoring.device")
-            .stringType().defaultValue("auto")
+    public static final ConfigOption<ScoringDevice> DEVICE = ConfigOptions.key("scoring.device")
+            .enumType(ScoringDevice.class).defaultValue(ScoringDevice.AUTO)
             .withDescription("'cpu', 'cuda' (fail if CUDA cannot be used) or 'auto' (CUDA when usable, else CPU).");
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("scoring.intra-op-threads")
             .intType().defaultValue(1).withDescription("ONNX Runtime threads per inference call.");
@@ -228,15 +248,6 @@ public final class JobConfig implements Serializable {
         return Instant.parse(get(MIN_EVENT_TIME));
     }
 
-    public Device device() {
-        return Device.parse(get(DEVICE));
-    }
-
-    public DeliveryGuarantee deliveryGuarantee() {
-        return get(DELIVERY_GUARANTEE).equals("at-least-once")
-                ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
-    }
-
     /** Settings for every Kafka client: bootstrap servers plus all {@code kafka.client.*} pass-through keys. */
     public Properties kafkaClientProperties() {
         Properties properties = new Properties();
@@ -293,24 +304,15 @@ public final class JobConfig implements Serializable {
         if (problems.isEmpty()) {
             requireRecordsFit(problems);
         }
-        try {
-            device();
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
         if (get(MAX_OUT_OF_ORDERNESS).isNegative()) {
             problems.add(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }
         if (get(BOOTSTRAP_SERVERS).isBlank()) {
             problems.add(BOOTSTRAP_SERVERS.key() + " must name at least one broker (host:port)");
         }
-        if (!List.of("committed", "earliest", "latest").contains(get(STARTING_OFFSETS))) {
-            problems.add(STARTING_OFFSETS.key() + " must be 'committed', 'earliest' or 'latest', not '"
-                    + get(STARTING_OFFSETS) + "'");
-        }
-        if (!List.of("exactly-once", "at-least-once").contains(get(DELIVERY_GUARANTEE))) {
-            problems.add(DELIVERY_GUARANTEE.key() + " must be 'exactly-once' or 'at-least-once', not '"
-                    + get(DELIVERY_GUARANTEE) + "'");
+        if (get(DELIVERY_GUARANTEE) == DeliveryGuarantee.NONE) {
+            problems.add(DELIVERY_GUARANTEE.key() + " must be 'exactly-once' or 'at-least-once', not 'none':"
+                    + " the job does not drop outputs");
         }
         try {
             minEventTime();

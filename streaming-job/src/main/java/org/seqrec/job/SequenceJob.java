@@ -38,12 +38,12 @@ import org.seqrec.job.ingest.RecordValidator;
 import org.seqrec.job.scoring.BatchScorer;
 import org.seqrec.job.scoring.Device;
 import org.seqrec.job.scoring.RankingModel;
-import org.seqrec.job.scoring.ScoringTask;
-import org.seqrec.job.sequence.PoolRefresher;
+import org.seqrec.job.scoring.PoolRefresher;
+import org.seqrec.job.sequence.ScoringTask;
 import org.seqrec.job.sequence.SequenceUpdate;
 import org.seqrec.job.sequence.SequenceUpdater;
-import org.seqrec.job.sink.EncodedRecord;
 import org.seqrec.job.sink.KafkaSinks;
+import org.seqrec.job.wire.EncodedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +114,8 @@ public final class SequenceJob {
         env.configure(flinkConfiguration(config));
 
         SingleOutputStreamOperator<Interaction> interactions = ingest(env, config.get(JobConfig.INTERACTIONS_TOPIC),
-                "interactions", InteractionEvent.class, InteractionValidator.from(config),
+                "interactions", InteractionEvent.class, new InteractionValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
+                        config.get(JobConfig.MAX_ID_LENGTH)),
                 new TypeHint<Ingested<Interaction>>() {}.getTypeInfo(), Interaction.class,
                 eventTimeWatermarks((interaction, kafkaTime) -> interaction.eventTime));
         DataStream<DeadLetterRecord> deadLetters = interactions.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
@@ -133,11 +134,13 @@ public final class SequenceJob {
         }
 
         SingleOutputStreamOperator<RankRequest> requests = ingest(env, config.get(JobConfig.RANK_REQUESTS_TOPIC),
-                "rank-requests", RankingRequest.class, RankRequestValidator.from(config),
+                "rank-requests", RankingRequest.class, new RankRequestValidator(config.minEventTime(),
+                        config.get(JobConfig.MAX_FUTURE_SKEW), config.get(JobConfig.MAX_ID_LENGTH),
+                        config.get(JobConfig.MAX_CANDIDATES)),
                 new TypeHint<Ingested<RankRequest>>() {}.getTypeInfo(), RankRequest.class,
                 eventTimeWatermarks((request, kafkaTime) -> request.requestTime));
         SingleOutputStreamOperator<PoolChange> pool = ingest(env, config.get(JobConfig.CANDIDATES_TOPIC),
-                "candidate-pool", CandidatePoolUpdate.class, PoolChangeValidator.from(config),
+                "candidate-pool", CandidatePoolUpdate.class, new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH)),
                 new TypeHint<Ingested<PoolChange>>() {}.getTypeInfo(), PoolChange.class,
                 WatermarkStrategy.noWatermarks());
         deadLetters = deadLetters.union(requests.getSideOutput(DeadLetterSplitter.DEAD_LETTERS),
@@ -156,7 +159,7 @@ public final class SequenceJob {
 
         refreshes.union(updates.getSideOutput(SequenceUpdater.SCORING_TASKS))
                 .transform("batch-scorer", TypeInformation.of(EncodedRecord.class), new BatchScorer(
-                        config.get(JobConfig.MODEL_PATH), config.device(), config.get(JobConfig.INTRA_OP_THREADS),
+                        config.get(JobConfig.MODEL_PATH), Device.valueOf(config.get(JobConfig.DEVICE).name()), config.get(JobConfig.INTRA_OP_THREADS),
                         config.get(JobConfig.MAX_SEQUENCE_LENGTH), config.get(JobConfig.BATCH_SIZE),
                         config.get(JobConfig.BATCH_DEADLINE)))
                 .uid("batch-scorer")
@@ -206,9 +209,9 @@ public final class SequenceJob {
 
     private OffsetsInitializer startingOffsets() {
         return switch (config.get(JobConfig.STARTING_OFFSETS)) {
-            case "earliest" -> OffsetsInitializer.earliest();
-            case "latest" -> OffsetsInitializer.latest();
-            default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         };
     }
 }

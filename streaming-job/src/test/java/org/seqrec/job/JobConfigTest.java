@@ -49,7 +49,13 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval", "11 min"))
                 .hasMessageContaining("must exceed checkpoint.interval");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.delivery-guarantee", "maybe"))
-                .hasMessageContaining("'exactly-once' or 'at-least-once'");
+                .hasMessageContaining("one of exactly-once, at-least-once, none");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--sink.delivery-guarantee", "none"))
+                .hasMessageContaining("'exactly-once' or 'at-least-once', not 'none'");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--scoring.device", "tpu"))
+                .hasMessageContaining("one of cpu, cuda, auto");
+        assertThat(JobConfig.fromArgs("--scoring.device", "CUDA", "--source.starting-offsets=latest")
+                .get(JobConfig.DEVICE)).isEqualTo(JobConfig.ScoringDevice.CUDA);
         assertThatThrownBy(() -> JobConfig.fromArgs("--validation.min-event-time", "yesterday"))
                 .hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sequence.max-length"))

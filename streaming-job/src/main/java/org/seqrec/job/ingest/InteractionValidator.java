@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.seqrec.avro.ErrorKind;
 import org.seqrec.avro.InteractionEvent;
-import org.seqrec.job.JobConfig;
 
 /** Accepts interactions with valid ids ({@link Ids}), a finite value if any, and an event time inside a plausible window. */
 public final class InteractionValidator implements RecordValidator<InteractionEvent, Interaction> {
@@ -21,11 +20,6 @@ public final class InteractionValidator implements RecordValidator<InteractionEv
         this.maxIdLength = maxIdLength;
     }
 
-    public static InteractionValidator from(JobConfig config) {
-        return new InteractionValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
-                config.get(JobConfig.MAX_ID_LENGTH));
-    }
-
     @Override
     public Interaction validate(InteractionEvent event) throws ValidationException {
         String eventId = Ids.require("event_id", event.getEventId(), maxIdLength);
@@ -35,22 +29,7 @@ public final class InteractionValidator implements RecordValidator<InteractionEv
             throw new ValidationException(ErrorKind.INVALID_FIELD, "value is " + event.getValue() + "; it must be finite");
         }
         long eventTime = event.getEventTime().toEpochMilli();
-        requirePlausibleTime(eventTime, minEventTime, maxFutureSkewMillis);
+        FieldChecks.requirePlausibleTime(eventTime, minEventTime, maxFutureSkewMillis);
         return new Interaction(eventId, userId, itemId, event.getAction(), eventTime);
-    }
-
-    /** An event time no earlier than {@code min} and no further ahead of the wall clock than the skew. */
-    public static void requirePlausibleTime(long eventTime, long min, long maxFutureSkewMillis)
-            throws ValidationException {
-        if (eventTime < min) {
-            throw new ValidationException(ErrorKind.ABSURD_TIMESTAMP,
-                    "event_time " + Instant.ofEpochMilli(eventTime) + " is before " + Instant.ofEpochMilli(min));
-        }
-        long latest = System.currentTimeMillis() + maxFutureSkewMillis;
-        if (eventTime > latest) {
-            throw new ValidationException(ErrorKind.ABSURD_TIMESTAMP,
-                    "event_time " + Instant.ofEpochMilli(eventTime) + " is more than "
-                            + Duration.ofMillis(maxFutureSkewMillis) + " in the future");
-        }
     }
 }

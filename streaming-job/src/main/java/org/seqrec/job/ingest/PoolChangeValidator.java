@@ -3,7 +3,6 @@ package org.seqrec.job.ingest;
 import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.ErrorKind;
 import org.seqrec.avro.PoolOp;
-import org.seqrec.job.JobConfig;
 
 /** Accepts pool updates that name at least one item, each a valid id. */
 public final class PoolChangeValidator implements RecordValidator<CandidatePoolUpdate, PoolChange> {
@@ -14,10 +13,6 @@ public final class PoolChangeValidator implements RecordValidator<CandidatePoolU
 
     public PoolChangeValidator(int maxIdLength) {
         this.maxIdLength = maxIdLength;
-    }
-
-    public static PoolChangeValidator from(JobConfig config) {
-        return new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH));
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.seqrec.job.ingest;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.seqrec.avro.ErrorKind;
 import org.seqrec.avro.RankingRequest;
-import org.seqrec.job.JobConfig;
 
 /**
  * Accepts requests with valid ids, between 1 and {@code scoring.max-candidates} candidates (repeats
@@ -20,16 +20,11 @@ public final class RankRequestValidator implements RecordValidator<RankingReques
     private final int maxIdLength;
     private final int maxCandidates;
 
-    public RankRequestValidator(Instant minTime, long maxFutureSkewMillis, int maxIdLength, int maxCandidates) {
+    public RankRequestValidator(Instant minTime, Duration maxFutureSkew, int maxIdLength, int maxCandidates) {
         this.minTime = minTime.toEpochMilli();
-        this.maxFutureSkewMillis = maxFutureSkewMillis;
+        this.maxFutureSkewMillis = maxFutureSkew.toMillis();
         this.maxIdLength = maxIdLength;
         this.maxCandidates = maxCandidates;
-    }
-
-    public static RankRequestValidator from(JobConfig config) {
-        return new RankRequestValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW).toMillis(),
-                config.get(JobConfig.MAX_ID_LENGTH), config.get(JobConfig.MAX_CANDIDATES));
     }
 
     @Override
@@ -51,7 +46,7 @@ public final class RankRequestValidator implements RecordValidator<RankingReques
             throw new ValidationException(ErrorKind.INVALID_FIELD, "k is " + request.getK() + "; it must be at least 1");
         }
         long time = request.getRequestTime().toEpochMilli();
-        InteractionValidator.requirePlausibleTime(time, minTime, maxFutureSkewMillis);
+        FieldChecks.requirePlausibleTime(time, minTime, maxFutureSkewMillis);
         return new RankRequest(requestId, userId, candidates.toArray(String[]::new),
                 Math.min(request.getK(), candidates.size()), time);
     }

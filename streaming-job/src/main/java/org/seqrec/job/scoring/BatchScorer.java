@@ -20,8 +20,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.seqrec.avro.Recommendation;
 import org.seqrec.avro.ScoredItem;
 import org.seqrec.job.sequence.PackedSequence;
-import org.seqrec.job.sink.AvroRecordSerializer;
-import org.seqrec.job.sink.EncodedRecord;
+import org.seqrec.job.sequence.ScoringTask;
+import org.seqrec.job.wire.EncodedRecord;
 import org.seqrec.schemas.AvroCodec;
 
 /**
@@ -150,7 +150,7 @@ public final class BatchScorer extends AbstractStreamOperator<EncodedRecord>
         for (int i = 0; i < buffer.size(); i++) {
             ScoringTask task = buffer.get(i);
             Recommendation recommendation = recommendation(task, histories.get(i), results.get(i), now);
-            output.collect(new StreamRecord<>(new EncodedRecord(AvroRecordSerializer.utf8(task.userId),
+            output.collect(new StreamRecord<>(new EncodedRecord(EncodedRecord.key(task.userId),
                     codec.encode(recommendation)), task.eventTime));
             eventToOutput.update(now - task.eventTime);
         }

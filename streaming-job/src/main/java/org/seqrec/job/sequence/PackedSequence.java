@@ -1,9 +1,7 @@
 package org.seqrec.job.sequence;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.apache.avro.io.Encoder;
 import org.seqrec.avro.Action;
 import org.seqrec.job.ingest.Interaction;
 
@@ -111,40 +109,6 @@ public final class PackedSequence {
             dropOldest(size - maxLength);
         }
         return outcome;
-    }
-
-    /**
-     * Writes the entries of a packed sequence, oldest first, as the Avro binary of the feature record's
-     * {@code array<SequenceEntry>} field (item id, action symbol index = the enum's ordinal, event time),
-     * reading the packed columns in place: the feature sink does this for every accepted event, so it
-     * neither builds a sequence nor any per-entry object.
-     */
-    public static void writeAvroEntries(byte[] packed, Encoder encoder) throws IOException {
-        encoder.writeArrayStart();
-        ByteReader times = new ByteReader(packed);
-        if (times.read() != FORMAT) {
-            throw new IllegalStateException("Unknown sequence state format " + packed[0]);
-        }
-        int size = (int) times.readVarLong();
-        ByteReader items = new ByteReader(packed);
-        items.skip(times.position());
-        for (int i = 0; i < size; i++) {
-            items.readVarLong();
-        }
-        int actions = items.position();
-        items.skip(size + size * Long.BYTES);
-        encoder.setItemCount(size);
-        long time = 0;
-        for (int i = 0; i < size; i++) {
-            encoder.startItem();
-            int length = (int) items.readVarLong();
-            encoder.writeBytes(packed, items.position(), length);
-            items.skip(length);
-            encoder.writeEnum(packed[actions + i]);
-            time += times.readVarLong();
-            encoder.writeLong(time);
-        }
-        encoder.writeArrayEnd();
     }
 
     public byte[] encode() {
@@ -263,6 +227,78 @@ public final class PackedSequence {
             bytes++;
         }
         return bytes;
+    }
+
+    /**
+     * Reads the entries of a packed sequence in place, oldest first, without decoding it: item ids stay
+     * UTF-8 slices of the packed bytes. For readers that only pass the entries on, such as the feature
+     * record's serializer, which runs for every accepted event.
+     */
+    public static final class ColumnReader {
+        private final byte[] packed;
+        private final int size;
+        private final ByteReader times;
+        private final ByteReader items;
+        private final int actionsAt;
+        private int index = -1;
+        private long eventTime;
+        private int itemOffset;
+        private int itemLength;
+
+        public ColumnReader(byte[] packed) {
+            this.packed = packed;
+            times = new ByteReader(packed);
+            if (times.read() != FORMAT) {
+                throw new IllegalStateException("Unknown sequence state format " + packed[0]);
+            }
+            size = (int) times.readVarLong();
+            items = new ByteReader(packed);
+            items.skip(times.position());
+            for (int i = 0; i < size; i++) {
+                items.readVarLong();
+            }
+            actionsAt = items.position();
+            items.skip(size + size * Long.BYTES);
+        }
+
+        public int size() {
+            return size;
+        }
+
+        /** Moves to the next entry (the first on the first call); false after the last. */
+        public boolean next() {
+            if (index + 1 >= size) {
+                return false;
+            }
+            index++;
+            eventTime += times.readVarLong();
+            itemLength = (int) items.readVarLong();
+            itemOffset = items.position();
+            items.skip(itemLength);
+            return true;
+        }
+
+        /** The packed bytes that {@link #itemOffset()} and {@link #itemLength()} point into. */
+        public byte[] bytes() {
+            return packed;
+        }
+
+        public int itemOffset() {
+            return itemOffset;
+        }
+
+        public int itemLength() {
+            return itemLength;
+        }
+
+        /** The {@link Action}'s ordinal. */
+        public int actionOrdinal() {
+            return packed[actionsAt + index];
+        }
+
+        public long eventTime() {
+            return eventTime;
+        }
     }
 
     /** Writes into an array sized exactly beforehand, so encoding allocates once and copies nothing. */

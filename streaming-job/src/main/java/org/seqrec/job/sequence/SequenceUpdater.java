@@ -14,7 +14,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.ingest.RankRequest;
-import org.seqrec.job.scoring.ScoringTask;
 
 /**
  * Keeps each user's last N interactions, ordered by event time, and emits the sequence after every

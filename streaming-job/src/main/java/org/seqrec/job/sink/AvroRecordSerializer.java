@@ -1,7 +1,6 @@
 package org.seqrec.job.sink;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,10 +29,6 @@ public final class AvroRecordSerializer<T, A extends SpecificRecord> implements 
         this.topic = topic;
         this.codec = AvroCodec.of(avroType);
         this.mapping = mapping;
-    }
-
-    public static byte[] utf8(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.seqrec.avro.DeadLetter;
 import org.seqrec.job.JobConfig;
 import org.seqrec.job.ingest.DeadLetterRecord;
 import org.seqrec.job.sequence.SequenceUpdate;
+import org.seqrec.job.wire.EncodedRecord;
 
 /** The job's Kafka outputs: transactional (exactly-once) unless configured otherwise. */
 public final class KafkaSinks {
@@ -45,7 +46,7 @@ public final class KafkaSinks {
     }
 
     static <T> KafkaSink<T> build(JobConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
-        DeliveryGuarantee guarantee = config.deliveryGuarantee();
+        DeliveryGuarantee guarantee = config.get(JobConfig.DELIVERY_GUARANTEE);
         // Defaults that kafka.client.* settings override. Feature records are a few KB: Kafka's default
         // 16 KB batch holds three of them, and every new batch allocates its compression buffers anew.
         Properties producer = new Properties();

@@ -7,12 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.seqrec.avro.SequenceFeature;
 import org.seqrec.job.sequence.PackedSequence;
 import org.seqrec.job.sequence.SequenceUpdate;
+import org.seqrec.job.wire.EncodedRecord;
 
 /**
  * Writes each sequence update as a {@link SequenceFeature} in Avro single-object encoding, straight from
@@ -44,7 +46,7 @@ public final class SequenceFeatureSerializer implements KafkaRecordSerialization
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(SequenceUpdate update, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, AvroRecordSerializer.utf8(update.userId), encode(update));
+        return new ProducerRecord<>(topic, null, timestamp, EncodedRecord.key(update.userId), encode(update));
     }
 
     public byte[] encode(SequenceUpdate update) {
@@ -57,12 +59,30 @@ public final class SequenceFeatureSerializer implements KafkaRecordSerialization
             encoder = ENCODERS.binaryEncoder(buffer, encoder);
             encoder.writeString(update.userId);
             encoder.writeString(update.triggerEventId);
-            PackedSequence.writeAvroEntries(update.packedSequence, encoder);
+            writeEntries(update.packedSequence, encoder);
             encoder.writeLong(update.eventTime);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return buffer.toByteArray();
+    }
+
+    /**
+     * Writes the entries of a packed sequence, oldest first, as the Avro binary of the feature record's
+     * {@code array<SequenceEntry>} field (item id, action symbol index = the enum's ordinal, event time),
+     * reading the packed columns in place, so that neither a sequence nor any per-entry object is built.
+     */
+    static void writeEntries(byte[] packed, Encoder encoder) throws IOException {
+        PackedSequence.ColumnReader entries = new PackedSequence.ColumnReader(packed);
+        encoder.writeArrayStart();
+        encoder.setItemCount(entries.size());
+        while (entries.next()) {
+            encoder.startItem();
+            encoder.writeBytes(entries.bytes(), entries.itemOffset(), entries.itemLength());
+            encoder.writeEnum(entries.actionOrdinal());
+            encoder.writeLong(entries.eventTime());
+        }
+        encoder.writeArrayEnd();
     }
 }

@@ -82,7 +82,7 @@ class IngestFuzzTest {
                 assertPlausible(i.eventTime);
             }),
             new Topic<>(RankingRequest.class,
-                    new RankRequestValidator(MIN_TIME, SKEW.toMillis(), MAX_ID, MAX_CANDIDATES), (RankRequest r) -> {
+                    new RankRequestValidator(MIN_TIME, SKEW, MAX_ID, MAX_CANDIDATES), (RankRequest r) -> {
                 assertValidId(r.requestId);
                 assertValidId(r.userId);
                 assertThat(r.candidateItemIds).hasSizeBetween(1, MAX_CANDIDATES).doesNotHaveDuplicates();

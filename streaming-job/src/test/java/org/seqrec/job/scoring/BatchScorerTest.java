@@ -10,7 +10,8 @@ import org.seqrec.avro.Action;
 import org.seqrec.avro.Recommendation;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.sequence.PackedSequence;
-import org.seqrec.job.sink.EncodedRecord;
+import org.seqrec.job.sequence.ScoringTask;
+import org.seqrec.job.wire.EncodedRecord;
 import org.seqrec.schemas.AvroCodec;
 
 /** When the micro-batcher flushes: by size, by deadline, before a checkpoint barrier, at end of input. */

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.seqrec.avro.Action;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.ingest.RankRequest;
-import org.seqrec.job.scoring.ScoringTask;
 
 /** The keyed operator on a real RocksDB backend, including TTL expiry and restore from a snapshot. */
 class SequenceUpdaterTest {

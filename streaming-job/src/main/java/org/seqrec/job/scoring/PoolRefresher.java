@@ -1,4 +1,4 @@
-package org.seqrec.job.sequence;
+package org.seqrec.job.scoring;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.seqrec.job.ingest.PoolChange;
-import org.seqrec.job.scoring.ScoringTask;
+import org.seqrec.job.sequence.PackedSequence;
+import org.seqrec.job.sequence.ScoringTask;
+import org.seqrec.job.sequence.SequenceUpdate;
 
 /**
  * Refreshes a user's top-k from the candidate pool after their interactions, at most once per

@@ -1,4 +1,4 @@
-package org.seqrec.job.scoring;
+package org.seqrec.job.sequence;
 
 /**
  * One user's scoring work (a Flink POJO): the history to condition on, the candidates, and what the

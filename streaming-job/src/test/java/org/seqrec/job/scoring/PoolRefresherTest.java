@@ -1,4 +1,4 @@
-package org.seqrec.job.sequence;
+package org.seqrec.job.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.seqrec.avro.Action;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.ingest.PoolChange;
-import org.seqrec.job.scoring.ScoringTask;
+import org.seqrec.job.sequence.PackedSequence;
+import org.seqrec.job.sequence.ScoringTask;
+import org.seqrec.job.sequence.SequenceUpdate;
 
 /** Coalescing in processing time: at most one refresh per user per interval, on the newest sequence. */
 class PoolRefresherTest {
