@@ -21,6 +21,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
 import org.seqrec.cli.CommandLine;
 
 /**
@@ -112,7 +113,11 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("sink.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Kafka transaction timeout; must exceed the checkpoint interval plus restart time and stay"
-                    + " below the broker's transaction.max.timeout.ms (15 min by default).");
+                    + " below sink.broker-transaction-max-timeout.");
+    public static final ConfigOption<Duration> BROKER_TRANSACTION_MAX_TIMEOUT = ConfigOptions
+            .key("sink.broker-transaction-max-timeout").durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("The brokers' transaction.max.timeout.ms (Kafka's default: 15 min), which bounds"
+                    + " sink.transaction-timeout; set it when the brokers allow longer transactions.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("sink.transactional-id-prefix")
             .stringType().defaultValue("seqrec")
             .withDescription("Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
@@ -163,14 +168,11 @@ public final class JobConfig implements Serializable {
             MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
+            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, BROKER_TRANSACTION_MAX_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
 
     /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
     static final List<String> SENSITIVE_KEY_PARTS = List.of("password", "secret", "jaas", "key", "token", "credential");
     static final String MASK = "******";
-
-    /** The broker's default {@code transaction.max.timeout.ms}. */
-    static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private final Map<String, String> values;
 
@@ -305,9 +307,13 @@ public final class JobConfig implements Serializable {
                     + get(MIN_EVENT_TIME) + "'");
         }
         Duration timeout = get(TRANSACTION_TIMEOUT);
-        if (timeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) > 0) {
-            problems.add(TRANSACTION_TIMEOUT.key() + " is " + timeout + ", above the broker's default maximum of 15 min:"
-                    + " lower it, or raise transaction.max.timeout.ms on the brokers and this check's limit with it");
+        Duration brokerMaximum = get(BROKER_TRANSACTION_MAX_TIMEOUT);
+        if (timeout.compareTo(brokerMaximum) > 0) {
+            problems.add(TRANSACTION_TIMEOUT.key() + " is " + TimeUtils.formatWithHighestUnit(timeout)
+                    + ", above the brokers' transaction.max.timeout.ms (" + BROKER_TRANSACTION_MAX_TIMEOUT.key() + ", "
+                    + TimeUtils.formatWithHighestUnit(brokerMaximum) + "): lower it, or raise"
+                    + " transaction.max.timeout.ms on the brokers and set " + BROKER_TRANSACTION_MAX_TIMEOUT.key()
+                    + " to the new value");
         }
         if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
             problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()
