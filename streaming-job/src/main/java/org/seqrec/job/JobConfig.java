@@ -87,12 +87,6 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("sequence.ttl")
             .durationType().defaultValue(Duration.ofDays(30))
             .withDescription("A user's sequence is dropped after this long without a new interaction (processing time).");
-    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("Bound on how late an event may arrive behind the newest event of its partition.");
-    public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("watermark.idle-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A partition without events for this long stops holding back the watermark.");
     public static final ConfigOption<String> MIN_EVENT_TIME = ConfigOptions.key("validation.min-event-time")
             .stringType().defaultValue("1990-01-01T00:00:00Z")
             .withDescription("Events before this instant (ISO-8601) are dead-lettered as ABSURD_TIMESTAMP.");
@@ -165,7 +159,7 @@ public final class JobConfig implements Serializable {
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
             RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED,
-            MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
+            MAX_SEQUENCE_LENGTH, STATE_TTL, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
             DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, BROKER_TRANSACTION_MAX_TIMEOUT, TRANSACTIONAL_ID_PREFIX);
@@ -281,7 +275,6 @@ public final class JobConfig implements Serializable {
         requirePositive(problems, MAX_ID_LENGTH, get(MAX_ID_LENGTH));
         requirePositive(problems, STATE_TTL, get(STATE_TTL).toMillis());
         requirePositive(problems, CHECKPOINT_INTERVAL, get(CHECKPOINT_INTERVAL).toMillis());
-        requirePositive(problems, IDLE_TIMEOUT, get(IDLE_TIMEOUT).toMillis());
         requirePositive(problems, INTRA_OP_THREADS, get(INTRA_OP_THREADS));
         requirePositive(problems, BATCH_SIZE, get(BATCH_SIZE));
         requirePositive(problems, BATCH_DEADLINE, get(BATCH_DEADLINE).toMillis());
@@ -290,9 +283,6 @@ public final class JobConfig implements Serializable {
             problems.add(REFRESH_INTERVAL.key() + " must not be negative");
         }
         requirePositive(problems, POOL_TOP_K, get(POOL_TOP_K));
-        if (get(MAX_OUT_OF_ORDERNESS).isNegative()) {
-            problems.add(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
-        }
         if (get(BOOTSTRAP_SERVERS).isBlank()) {
             problems.add(BOOTSTRAP_SERVERS.key() + " must name at least one broker (host:port)");
         }

@@ -1,0 +1,17 @@
+package org.seqrec.job.ingest;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * One input of the job: its name (operator names and uids derive from it), its topic, the Avro record its
+ * messages hold, the validator that turns one into the job's own type, and the Flink types of both.
+ */
+public record JobInput<A extends SpecificRecord, T>(String name, String topic, Class<A> avroType,
+        RecordValidator<A, T> validator, Class<T> type, TypeInformation<Ingested<T>> ingestedType) {
+
+    /** Decodes and validates inside the source, so that nothing a source emits can fail the job. */
+    public DecodingDeserializer<A, T> deserializer() {
+        return new DecodingDeserializer<>(avroType, validator, ingestedType);
+    }
+}
