@@ -37,6 +37,7 @@ import org.seqrec.job.sequence.ScoringTask;
 import org.seqrec.job.sequence.SequenceUpdate;
 import org.seqrec.job.sequence.SequenceUpdater;
 import org.seqrec.job.sink.KafkaSinks;
+import org.seqrec.job.sink.SinkSettings;
 import org.seqrec.job.wire.EncodedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,9 +79,12 @@ public final class SequenceJob {
             RankingModel.load(Path.of(config.get(JobConfig.MODEL_PATH)), Device.CPU, 1,
                     config.get(JobConfig.MAX_SEQUENCE_LENGTH)).close();
         }
-        return new SequenceJob(config, new KafkaInputs(config), KafkaSinks.features(config),
-                KafkaSinks.deadLetters(config),
-                KafkaSinks.encoded(config, "recommendations", config.get(JobConfig.RECOMMENDATIONS_TOPIC)));
+        SinkSettings sinks = new SinkSettings(config.kafkaClientProperties(), config.get(JobConfig.DELIVERY_GUARANTEE),
+                config.get(JobConfig.TRANSACTION_TIMEOUT), config.get(JobConfig.TRANSACTIONAL_ID_PREFIX));
+        return new SequenceJob(config, new KafkaInputs(config),
+                KafkaSinks.features(sinks, config.get(JobConfig.FEATURES_TOPIC)),
+                KafkaSinks.deadLetters(sinks, config.get(JobConfig.DEAD_LETTER_TOPIC)),
+                KafkaSinks.encoded(sinks, "recommendations", config.get(JobConfig.RECOMMENDATIONS_TOPIC)));
     }
 
     public static void main(String[] args) throws Exception {
