@@ -1,7 +1,9 @@
 """Writes the tiny ONNX models that RankingModelTest uses to check the job's model-contract errors.
 
 Each is a valid ONNX file a few hundred bytes long: `valid.onnx` meets the contract (one action,
-"like"; its score is sigmoid(candidate index x 1.0)), and each other file breaks exactly one rule.
+"like"; its score is sigmoid(candidate index x 1.0)), `extra_output_first.onnx` meets it too but lists
+another output (the negated probabilities) before `action_probs`, and each other file breaks exactly one
+rule.
 Every file but `no_checksum.onnx` carries the `sha256` entry that model-export's `with_checksum`
 writes; `flipped_weight.onnx` is `valid.onnx` with one byte of its weight changed afterwards.
 Regenerate with: /usr/bin/python3 streaming-job/src/test/python/make_contract_fixtures.py
@@ -29,7 +31,7 @@ METADATA = {
 
 
 def model(inputs=("item_ids", "action_ids", "history_mask", "candidate_ids"), output="action_probs",
-          output_type=TensorProto.FLOAT, metadata=METADATA):
+          output_type=TensorProto.FLOAT, metadata=METADATA, first_output=None):
     types = {"history_mask": TensorProto.BOOL}
     graph_inputs = [helper.make_tensor_value_info(name, types.get(name, TensorProto.INT64), ["B", "N"])
                     for name in inputs]
@@ -42,8 +44,11 @@ def model(inputs=("item_ids", "action_ids", "history_mask", "candidate_ids"), ou
         helper.make_node("Sigmoid", ["scaled"], ["probs"]),
         helper.make_node("Cast", ["probs"], [output], to=output_type),
     ]
-    graph = helper.make_graph(nodes, "fixture", graph_inputs,
-                              [helper.make_tensor_value_info(output, output_type, ["B", "C", 1])],
+    outputs = [helper.make_tensor_value_info(output, output_type, ["B", "C", 1])]
+    if first_output:
+        nodes.append(helper.make_node("Neg", ["probs"], [first_output]))
+        outputs.insert(0, helper.make_tensor_value_info(first_output, TensorProto.FLOAT, ["B", "C", 1]))
+    graph = helper.make_graph(nodes, "fixture", graph_inputs, outputs,
                               initializer=[helper.make_tensor("scale", TensorProto.FLOAT, [], [1.0])])
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     proto.ir_version = 8
@@ -66,6 +71,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     fixtures = {
         "valid.onnx": with_checksum(model()),
+        "extra_output_first.onnx": with_checksum(model(first_output="negated_probs")),
         "wrong_input.onnx": with_checksum(model(inputs=("item_ids", "action_ids", "mask", "candidate_ids"))),
         "wrong_output.onnx": with_checksum(model(output="scores")),
         "int_output.onnx": with_checksum(model(output_type=TensorProto.INT64)),

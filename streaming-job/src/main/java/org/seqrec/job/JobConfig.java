@@ -21,6 +21,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
 import org.seqrec.cli.CommandLine;
 import org.seqrec.job.ingest.DeadLetterRecord;
 import org.seqrec.job.sink.RecordSizes;
@@ -88,12 +89,6 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("sequence.ttl")
             .durationType().defaultValue(Duration.ofDays(30))
             .withDescription("A user's sequence is dropped after this long without a new interaction (processing time).");
-    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("Bound on how late an event may arrive behind the newest event of its partition.");
-    public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("watermark.idle-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A partition without events for this long stops holding back the watermark.");
     public static final ConfigOption<String> MIN_EVENT_TIME = ConfigOptions.key("validation.min-event-time")
             .stringType().defaultValue("1990-01-01T00:00:00Z")
             .withDescription("Events before this instant (ISO-8601) are dead-lettered as ABSURD_TIMESTAMP.");
@@ -114,7 +109,11 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("sink.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Kafka transaction timeout; must exceed the checkpoint interval plus restart time and stay"
-                    + " below the broker's transaction.max.timeout.ms (15 min by default).");
+                    + " below sink.broker-transaction-max-timeout.");
+    public static final ConfigOption<Duration> BROKER_TRANSACTION_MAX_TIMEOUT = ConfigOptions
+            .key("sink.broker-transaction-max-timeout").durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("The brokers' transaction.max.timeout.ms (Kafka's default: 15 min), which bounds"
+                    + " sink.transaction-timeout; set it when the brokers allow longer transactions.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("sink.max-record-bytes")
             .intType().defaultValue(1024 * 1024)
             .withDescription("Largest record the output topics accept (their max.message.bytes; also the producers'"
@@ -171,18 +170,15 @@ public final class JobConfig implements Serializable {
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
             RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED,
-            MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
+            MAX_SEQUENCE_LENGTH, STATE_TTL, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, MAX_RECORD_BYTES, DEAD_LETTER_MAX_RAW_BYTES,
-            TRANSACTIONAL_ID_PREFIX);
+            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, BROKER_TRANSACTION_MAX_TIMEOUT, MAX_RECORD_BYTES,
+            DEAD_LETTER_MAX_RAW_BYTES, TRANSACTIONAL_ID_PREFIX);
 
     /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
     static final List<String> SENSITIVE_KEY_PARTS = List.of("password", "secret", "jaas", "key", "token", "credential");
     static final String MASK = "******";
-
-    /** The broker's default {@code transaction.max.timeout.ms}. */
-    static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private final Map<String, String> values;
 
@@ -291,7 +287,6 @@ public final class JobConfig implements Serializable {
         requirePositive(problems, MAX_ID_LENGTH, get(MAX_ID_LENGTH));
         requirePositive(problems, STATE_TTL, get(STATE_TTL).toMillis());
         requirePositive(problems, CHECKPOINT_INTERVAL, get(CHECKPOINT_INTERVAL).toMillis());
-        requirePositive(problems, IDLE_TIMEOUT, get(IDLE_TIMEOUT).toMillis());
         requirePositive(problems, INTRA_OP_THREADS, get(INTRA_OP_THREADS));
         requirePositive(problems, BATCH_SIZE, get(BATCH_SIZE));
         requirePositive(problems, BATCH_DEADLINE, get(BATCH_DEADLINE).toMillis());
@@ -303,9 +298,6 @@ public final class JobConfig implements Serializable {
         requirePositive(problems, DEAD_LETTER_MAX_RAW_BYTES, get(DEAD_LETTER_MAX_RAW_BYTES));
         if (problems.isEmpty()) {
             requireRecordsFit(problems);
-        }
-        if (get(MAX_OUT_OF_ORDERNESS).isNegative()) {
-            problems.add(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }
         if (get(BOOTSTRAP_SERVERS).isBlank()) {
             problems.add(BOOTSTRAP_SERVERS.key() + " must name at least one broker (host:port)");
@@ -321,9 +313,13 @@ public final class JobConfig implements Serializable {
                     + get(MIN_EVENT_TIME) + "'");
         }
         Duration timeout = get(TRANSACTION_TIMEOUT);
-        if (timeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) > 0) {
-            problems.add(TRANSACTION_TIMEOUT.key() + " is " + timeout + ", above the broker's default maximum of 15 min:"
-                    + " lower it, or raise transaction.max.timeout.ms on the brokers and this check's limit with it");
+        Duration brokerMaximum = get(BROKER_TRANSACTION_MAX_TIMEOUT);
+        if (timeout.compareTo(brokerMaximum) > 0) {
+            problems.add(TRANSACTION_TIMEOUT.key() + " is " + TimeUtils.formatWithHighestUnit(timeout)
+                    + ", above the brokers' transaction.max.timeout.ms (" + BROKER_TRANSACTION_MAX_TIMEOUT.key() + ", "
+                    + TimeUtils.formatWithHighestUnit(brokerMaximum) + "): lower it, or raise"
+                    + " transaction.max.timeout.ms on the brokers and set " + BROKER_TRANSACTION_MAX_TIMEOUT.key()
+                    + " to the new value");
         }
         if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
             problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()

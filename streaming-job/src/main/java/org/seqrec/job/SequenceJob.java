@@ -3,46 +3,41 @@ package org.seqrec.job;
 import java.nio.file.Path;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.seqrec.avro.CandidatePoolUpdate;
 import org.seqrec.avro.InteractionEvent;
 import org.seqrec.avro.RankingRequest;
 import org.seqrec.job.ingest.DeadLetterRecord;
 import org.seqrec.job.ingest.DeadLetterSplitter;
-import org.seqrec.job.ingest.DecodingDeserializer;
 import org.seqrec.job.ingest.Ingested;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.ingest.InteractionValidator;
+import org.seqrec.job.ingest.JobInput;
 import org.seqrec.job.ingest.PoolChange;
 import org.seqrec.job.ingest.PoolChangeValidator;
 import org.seqrec.job.ingest.RankRequest;
 import org.seqrec.job.ingest.RankRequestValidator;
-import org.seqrec.job.ingest.RecordValidator;
 import org.seqrec.job.scoring.BatchScorer;
 import org.seqrec.job.scoring.Device;
-import org.seqrec.job.scoring.RankingModel;
 import org.seqrec.job.scoring.PoolRefresher;
+import org.seqrec.job.scoring.RankingModel;
 import org.seqrec.job.sequence.ScoringTask;
 import org.seqrec.job.sequence.SequenceUpdate;
 import org.seqrec.job.sequence.SequenceUpdater;
 import org.seqrec.job.sink.KafkaSinks;
+import org.seqrec.job.sink.SinkSettings;
 import org.seqrec.job.wire.EncodedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,21 +55,23 @@ public final class SequenceJob {
     private static final Logger LOG = LoggerFactory.getLogger(SequenceJob.class);
 
     private final JobConfig config;
+    private final InputSources sources;
     private final Sink<SequenceUpdate> featureSink;
     private final Sink<DeadLetterRecord> deadLetterSink;
     private final Sink<EncodedRecord> recommendationSink;
 
-    public SequenceJob(JobConfig config, Sink<SequenceUpdate> featureSink, Sink<DeadLetterRecord> deadLetterSink,
-            Sink<EncodedRecord> recommendationSink) {
+    public SequenceJob(JobConfig config, InputSources sources, Sink<SequenceUpdate> featureSink,
+            Sink<DeadLetterRecord> deadLetterSink, Sink<EncodedRecord> recommendationSink) {
         this.config = config;
+        this.sources = sources;
         this.featureSink = featureSink;
         this.deadLetterSink = deadLetterSink;
         this.recommendationSink = recommendationSink;
     }
 
     /**
-     * The job with its Kafka outputs as configured. With scoring on, the model file is loaded and checked
-     * against the contract here, so a bad model stops the submission instead of failing tasks later.
+     * The job with its Kafka inputs and outputs as configured. With scoring on, the model file is loaded and
+     * checked against the contract here, so a bad model stops the submission instead of failing tasks later.
      */
     public static SequenceJob fromConfig(JobConfig config) {
         LOG.info("seqrec options (sensitive values masked): {}", config);
@@ -82,8 +79,13 @@ public final class SequenceJob {
             RankingModel.load(Path.of(config.get(JobConfig.MODEL_PATH)), Device.CPU, 1,
                     config.get(JobConfig.MAX_SEQUENCE_LENGTH)).close();
         }
-        return new SequenceJob(config, KafkaSinks.features(config), KafkaSinks.deadLetters(config),
-                KafkaSinks.encoded(config, "recommendations", config.get(JobConfig.RECOMMENDATIONS_TOPIC)));
+        SinkSettings sinks = new SinkSettings(config.kafkaClientProperties(), config.get(JobConfig.DELIVERY_GUARANTEE),
+                config.get(JobConfig.TRANSACTION_TIMEOUT), config.get(JobConfig.TRANSACTIONAL_ID_PREFIX),
+                config.get(JobConfig.MAX_RECORD_BYTES));
+        return new SequenceJob(config, new KafkaInputs(config),
+                KafkaSinks.features(sinks, config.get(JobConfig.FEATURES_TOPIC)),
+                KafkaSinks.deadLetters(sinks, config.get(JobConfig.DEAD_LETTER_TOPIC)),
+                KafkaSinks.encoded(sinks, "recommendations", config.get(JobConfig.RECOMMENDATIONS_TOPIC)));
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,7 +96,9 @@ public final class SequenceJob {
 
     /**
      * Settings the job needs from Flink itself: RocksDB state (with its size reported as metrics),
-     * checkpointing, exactly-once.
+     * checkpointing, exactly-once, and no Kryo: every type that crosses the network or lands in state is one
+     * Flink serializes itself (POJOs, Avro enums, primitives, arrays), so a type that would fall back to
+     * Kryo fails the job at submission instead of slowing it down.
      */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration flink = new Configuration();
@@ -106,49 +110,61 @@ public final class SequenceJob {
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobConfig.CHECKPOINT_DIR));
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobConfig.CHECKPOINT_INTERVAL));
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
         return flink;
+    }
+
+    /** Interactions keyed by user: the sequence state's input. */
+    public JobInput<InteractionEvent, Interaction> interactions() {
+        return new JobInput<>("interactions", config.get(JobConfig.INTERACTIONS_TOPIC), InteractionEvent.class,
+                new InteractionValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
+                        config.get(JobConfig.MAX_ID_LENGTH)),
+                Interaction.class, new TypeHint<Ingested<Interaction>>() {}.getTypeInfo(),
+                config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES));
+    }
+
+    /** Ranking requests keyed by user, answered on the user's current sequence. */
+    public JobInput<RankingRequest, RankRequest> rankRequests() {
+        return new JobInput<>("rank-requests", config.get(JobConfig.RANK_REQUESTS_TOPIC), RankingRequest.class,
+                new RankRequestValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
+                        config.get(JobConfig.MAX_ID_LENGTH), config.get(JobConfig.MAX_CANDIDATES)),
+                RankRequest.class, new TypeHint<Ingested<RankRequest>>() {}.getTypeInfo(),
+                config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES));
+    }
+
+    /** Changes of the candidate pool, broadcast to every subtask. */
+    public JobInput<CandidatePoolUpdate, PoolChange> candidatePool() {
+        return new JobInput<>("candidate-pool", config.get(JobConfig.CANDIDATES_TOPIC), CandidatePoolUpdate.class,
+                new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH)),
+                PoolChange.class, new TypeHint<Ingested<PoolChange>>() {}.getTypeInfo(),
+                config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES));
     }
 
     /** Adds the job's operators to the environment. */
     public void build(StreamExecutionEnvironment env) {
         env.configure(flinkConfiguration(config));
+        SequenceUpdater sequenceUpdater = new SequenceUpdater(config.get(JobConfig.MAX_SEQUENCE_LENGTH),
+                config.get(JobConfig.STATE_TTL));
 
-        SingleOutputStreamOperator<Interaction> interactions = ingest(env, config.get(JobConfig.INTERACTIONS_TOPIC),
-                "interactions", InteractionEvent.class, new InteractionValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
-                        config.get(JobConfig.MAX_ID_LENGTH)),
-                new TypeHint<Ingested<Interaction>>() {}.getTypeInfo(), Interaction.class,
-                eventTimeWatermarks((interaction, kafkaTime) -> interaction.eventTime));
+        SingleOutputStreamOperator<Interaction> interactions = ingest(env, interactions());
         DataStream<DeadLetterRecord> deadLetters = interactions.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
+        KeyedStream<Interaction, String> byUser = interactions.keyBy(interaction -> interaction.userId);
 
         if (!config.get(JobConfig.SCORING_ENABLED)) {
-            // The sequence operator's second input carries rank requests; without scoring it gets none.
-            DataStream<RankRequest> noRequests = interactions
-                    .flatMap((Interaction interaction, Collector<RankRequest> out) -> { })
-                    .returns(RankRequest.class).name("no-rank-requests");
-            interactions.keyBy(interaction -> interaction.userId)
-                    .connect(noRequests.keyBy(request -> request.userId))
-                    .process(sequenceUpdater()).name("sequence-state").uid("sequence-state")
+            byUser.process(sequenceUpdater.interactionsOnly()).name("sequence-state").uid("sequence-state")
                     .sinkTo(featureSink).name("features-sink").uid("features-sink");
             deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
             return;
         }
 
-        SingleOutputStreamOperator<RankRequest> requests = ingest(env, config.get(JobConfig.RANK_REQUESTS_TOPIC),
-                "rank-requests", RankingRequest.class, new RankRequestValidator(config.minEventTime(),
-                        config.get(JobConfig.MAX_FUTURE_SKEW), config.get(JobConfig.MAX_ID_LENGTH),
-                        config.get(JobConfig.MAX_CANDIDATES)),
-                new TypeHint<Ingested<RankRequest>>() {}.getTypeInfo(), RankRequest.class,
-                eventTimeWatermarks((request, kafkaTime) -> request.requestTime));
-        SingleOutputStreamOperator<PoolChange> pool = ingest(env, config.get(JobConfig.CANDIDATES_TOPIC),
-                "candidate-pool", CandidatePoolUpdate.class, new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH)),
-                new TypeHint<Ingested<PoolChange>>() {}.getTypeInfo(), PoolChange.class,
-                WatermarkStrategy.noWatermarks());
+        SingleOutputStreamOperator<RankRequest> requests = ingest(env, rankRequests());
+        SingleOutputStreamOperator<PoolChange> pool = ingest(env, candidatePool());
         deadLetters = deadLetters.union(requests.getSideOutput(DeadLetterSplitter.DEAD_LETTERS),
                 pool.getSideOutput(DeadLetterSplitter.DEAD_LETTERS));
 
-        SingleOutputStreamOperator<SequenceUpdate> updates = interactions.keyBy(interaction -> interaction.userId)
+        SingleOutputStreamOperator<SequenceUpdate> updates = byUser
                 .connect(requests.keyBy(request -> request.userId))
-                .process(sequenceUpdater()).name("sequence-state").uid("sequence-state");
+                .process(sequenceUpdater).name("sequence-state").uid("sequence-state");
         updates.sinkTo(featureSink).name("features-sink").uid("features-sink");
 
         DataStream<ScoringTask> refreshes = updates.keyBy(update -> update.userId)
@@ -159,9 +175,9 @@ public final class SequenceJob {
 
         refreshes.union(updates.getSideOutput(SequenceUpdater.SCORING_TASKS))
                 .transform("batch-scorer", TypeInformation.of(EncodedRecord.class), new BatchScorer(
-                        config.get(JobConfig.MODEL_PATH), Device.valueOf(config.get(JobConfig.DEVICE).name()), config.get(JobConfig.INTRA_OP_THREADS),
-                        config.get(JobConfig.MAX_SEQUENCE_LENGTH), config.get(JobConfig.BATCH_SIZE),
-                        config.get(JobConfig.BATCH_DEADLINE)))
+                        config.get(JobConfig.MODEL_PATH), Device.valueOf(config.get(JobConfig.DEVICE).name()),
+                        config.get(JobConfig.INTRA_OP_THREADS), config.get(JobConfig.MAX_SEQUENCE_LENGTH),
+                        config.get(JobConfig.BATCH_SIZE), config.get(JobConfig.BATCH_DEADLINE)))
                 .uid("batch-scorer")
                 .sinkTo(recommendationSink).name("recommendations-sink").uid("recommendations-sink");
         deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
@@ -172,46 +188,11 @@ public final class SequenceJob {
         return env.execute("seqrec");
     }
 
-    private SequenceUpdater sequenceUpdater() {
-        return new SequenceUpdater(config.get(JobConfig.MAX_SEQUENCE_LENGTH), config.get(JobConfig.STATE_TTL));
-    }
-
-    /**
-     * Bounded out-of-orderness on the records' own time, idle partitions released. Dead letters carry no
-     * time ({@code Long.MIN_VALUE}), so they never move a watermark.
-     */
-    private <T> WatermarkStrategy<Ingested<T>> eventTimeWatermarks(SerializableTimestampAssigner<T> time) {
-        return WatermarkStrategy.<Ingested<T>>forBoundedOutOfOrderness(config.get(JobConfig.MAX_OUT_OF_ORDERNESS))
-                .withTimestampAssigner((in, kafkaTime) -> in.value != null ? time.extractTimestamp(in.value, kafkaTime) : Long.MIN_VALUE)
-                .withIdleness(config.get(JobConfig.IDLE_TIMEOUT));
-    }
-
-    /** A Kafka source of one record type, decoded and validated, with dead letters on a side output. */
+    /** One input, its values on the main output and its dead letters on a side output. */
     private <A extends SpecificRecord, T> SingleOutputStreamOperator<T> ingest(StreamExecutionEnvironment env,
-            String topic, String name, Class<A> avroType, RecordValidator<A, T> validator,
-            TypeInformation<Ingested<T>> ingestedType, Class<T> valueType, WatermarkStrategy<Ingested<T>> watermarks) {
-        var builder = KafkaSource.<Ingested<T>>builder()
-                .setProperties(config.kafkaClientProperties())
-                .setBootstrapServers(config.get(JobConfig.BOOTSTRAP_SERVERS))
-                .setTopics(topic)
-                .setGroupId(config.get(JobConfig.GROUP_ID))
-                .setStartingOffsets(startingOffsets())
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setDeserializer(new DecodingDeserializer<>(avroType, validator, ingestedType,
-                        config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES)));
-        if (config.get(JobConfig.BOUNDED)) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return env.fromSource(builder.build(), watermarks, name).uid(name + "-source")
-                .process(new DeadLetterSplitter<T>()).returns(valueType)
-                .name(name + "-dead-letters").uid(name + "-dead-letters");
-    }
-
-    private OffsetsInitializer startingOffsets() {
-        return switch (config.get(JobConfig.STARTING_OFFSETS)) {
-            case EARLIEST -> OffsetsInitializer.earliest();
-            case LATEST -> OffsetsInitializer.latest();
-            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        };
+            JobInput<A, T> input) {
+        return sources.read(env, input)
+                .process(new DeadLetterSplitter<T>()).returns(input.type())
+                .name(input.name() + "-dead-letters").uid(input.name() + "-dead-letters");
     }
 }

@@ -45,7 +45,9 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromMap(Map.of("sequence.max-length", "many")))
                 .hasMessageContaining("sequence.max-length: cannot read 'many'");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.transaction-timeout", "20 min"))
-                .hasMessageContaining("above the broker's default maximum of 15 min");
+                .hasMessageContaining("above the brokers' transaction.max.timeout.ms (sink.broker-transaction-max-timeout,"
+                        + " 15 min)")
+                .hasMessageContaining("set sink.broker-transaction-max-timeout to the new value");
         assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval", "11 min"))
                 .hasMessageContaining("must exceed checkpoint.interval");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.delivery-guarantee", "maybe"))
@@ -60,6 +62,15 @@ class JobConfigTest {
                 .hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sequence.max-length"))
                 .hasMessageContaining("--sequence.max-length needs a value");
+    }
+
+    @Test
+    void aLongerTransactionTimeoutIsAcceptedWhenTheBrokersAllowIt() {
+        JobConfig config = JobConfig.fromArgs("--sink.transaction-timeout", "20 min",
+                "--sink.broker-transaction-max-timeout", "1 h");
+        assertThat(config.get(JobConfig.TRANSACTION_TIMEOUT)).isEqualTo(Duration.ofMinutes(20));
+        assertThatThrownBy(() -> JobConfig.fromArgs("--sink.transaction-timeout", "2 h",
+                "--sink.broker-transaction-max-timeout", "1 h")).hasMessageContaining("above the brokers'");
     }
 
     @Test

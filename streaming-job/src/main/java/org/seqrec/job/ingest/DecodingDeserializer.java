@@ -10,8 +10,8 @@ import org.seqrec.schemas.AvroCodec;
 import org.seqrec.schemas.DecodeException;
 
 /**
- * Decodes and validates each Kafka record inside the source, so bad records never reach the
- * watermark generator with an absurd timestamp, and never fail the job: each becomes either a value
+ * Decodes and validates each Kafka record inside the source, so bad records never fail the job and never
+ * reach an operator: each becomes either a value
  * or a {@link DeadLetterRecord} with its topic, partition, offset, raw bytes and the reason.
  */
 public final class DecodingDeserializer<A extends SpecificRecord, T> implements KafkaRecordDeserializationSchema<Ingested<T>> {

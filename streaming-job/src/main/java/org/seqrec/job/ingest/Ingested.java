@@ -2,7 +2,7 @@ package org.seqrec.job.ingest;
 
 /**
  * What a source produced from one Kafka record: exactly one of a usable {@code value} or a
- * {@code deadLetter} (a Flink POJO, so both travel through the same watermarked stream).
+ * {@code deadLetter} (a Flink POJO, so both travel through the same stream).
  */
 public class Ingested<T> {
     public T value;

@@ -14,6 +14,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.seqrec.job.ingest.PoolChange;
@@ -32,7 +35,8 @@ import org.seqrec.job.sequence.SequenceUpdate;
  *
  * <p>Metrics: {@code pool.refreshes}, {@code pool.coalesced}, {@code pool.skippedEmpty}, {@code pool.size}.
  */
-public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, SequenceUpdate, PoolChange, ScoringTask> {
+public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, SequenceUpdate, PoolChange, ScoringTask>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -54,7 +58,7 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
     private transient Counter refreshes;
     private transient Counter coalesced;
     private transient Counter skippedEmpty;
-    private transient int poolSize;
+    private transient volatile int poolSize;
 
     public PoolRefresher(Duration interval, int topK, int maxCandidates, boolean excludeSeen) {
         this.intervalMillis = interval.toMillis();
@@ -71,7 +75,12 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
         refreshes = metrics.counter("refreshes");
         coalesced = metrics.counter("coalesced");
         skippedEmpty = metrics.counter("skippedEmpty");
-        metrics.gauge("size", () -> poolSize);
+        metrics.gauge("size", this::poolSize);
+    }
+
+    /** What the {@code pool.size} gauge reports: items in the broadcast pool. */
+    int poolSize() {
+        return poolSize;
     }
 
     @Override
@@ -83,9 +92,20 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
         long now = ctx.timerService().currentProcessingTime();
         Long next = nextAllowed.value();
         if (next == null || now >= next) {
+            if (next != null) {
+                // The interval is over but its timer has not fired yet (its mail is queued behind this
+                // element, or behind a whole outage after a restore): this refresh supersedes both.
+                ctx.timerService().deleteProcessingTimeTimer(next);
+                if (pending.value() != null) {
+                    coalesced.inc();
+                    pending.clear();
+                }
+            }
             if (refresh(update, ctx.getBroadcastState(POOL).immutableEntries(), out)) {
                 nextAllowed.update(now + intervalMillis);
                 ctx.timerService().registerProcessingTimeTimer(now + intervalMillis);
+            } else {
+                nextAllowed.clear();
             }
         } else {
             if (pending.value() != null) {
@@ -121,11 +141,26 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
                 pool.remove(item);
             }
         }
+        poolSize = count(pool.immutableEntries());
+    }
+
+    /** The pool is operator state: after a restore the gauge reads it from there, not from the last change. */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        poolSize = count(context.getOperatorStateStore().getBroadcastState(POOL).immutableEntries());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Nothing of its own: the pool and the per-user state are Flink's.
+    }
+
+    private static int count(Iterable<?> entries) {
         int size = 0;
-        for (var ignored : pool.immutableEntries()) {
+        for (var ignored : entries) {
             size++;
         }
-        poolSize = size;
+        return size;
     }
 
     /** Emits the refresh; false (and nothing emitted) when no pool item is left to rank. */

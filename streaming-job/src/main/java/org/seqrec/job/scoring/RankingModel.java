@@ -12,6 +12,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,8 +175,9 @@ public final class RankingModel implements AutoCloseable {
                 OnnxTensor mask = OnnxTensor.createTensor(env, batch.historyMask(), historyShape, OnnxJavaType.BOOL);
                 OnnxTensor candidates = OnnxTensor.createTensor(env, batch.candidateIds(), candidateShape);
                 OrtSession.Result result = session.run(Map.of("item_ids", items, "action_ids", actions,
-                        "history_mask", mask, "candidate_ids", candidates))) {
-            FloatBuffer probs = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                        "history_mask", mask, "candidate_ids", candidates), Set.of(OUTPUT))) {
+            // By name: the contract fixes the output's name, not its position among the model's outputs.
+            FloatBuffer probs = ((OnnxTensor) result.get(OUTPUT).orElseThrow()).getFloatBuffer();
             float[] out = new float[probs.remaining()];
             probs.get(out);
             return out;

@@ -1,5 +1,6 @@
 package org.seqrec.job.sequence;
 
+import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -9,6 +10,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -75,6 +77,10 @@ public final class SequenceUpdater extends KeyedCoProcessFunction<String, Intera
 
     @Override
     public void processElement1(Interaction event, Context ctx, Collector<SequenceUpdate> out) throws Exception {
+        accept(event, out);
+    }
+
+    private void accept(Interaction event, Collector<SequenceUpdate> out) throws IOException {
         PackedSequence sequence = PackedSequence.decode(sequenceState.value());
         PackedSequence.Outcome outcome = sequence.add(event, maxLength);
         switch (outcome) {
@@ -97,5 +103,35 @@ public final class SequenceUpdater extends KeyedCoProcessFunction<String, Intera
         rankRequests.inc();
         ctx.output(SCORING_TASKS, new ScoringTask(request.userId, request.requestId, null, request.requestTime,
                 sequenceState.value(), request.candidateItemIds, request.k));
+    }
+
+    /**
+     * This operator for a job without scoring, which has no ranking requests to connect: interactions only,
+     * the same state and metrics.
+     */
+    public KeyedProcessFunction<String, Interaction, SequenceUpdate> interactionsOnly() {
+        return new InteractionsOnly(this);
+    }
+
+    private static final class InteractionsOnly extends KeyedProcessFunction<String, Interaction, SequenceUpdate> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final SequenceUpdater updater;
+
+        InteractionsOnly(SequenceUpdater updater) {
+            this.updater = updater;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            updater.setRuntimeContext(getRuntimeContext());
+            updater.open(openContext);
+        }
+
+        @Override
+        public void processElement(Interaction event, Context ctx, Collector<SequenceUpdate> out) throws Exception {
+            updater.accept(event, out);
+        }
     }
 }

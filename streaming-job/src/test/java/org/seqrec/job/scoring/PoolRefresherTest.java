@@ -3,9 +3,12 @@ package org.seqrec.job.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +32,7 @@ class PoolRefresherTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new PoolRefresher(Duration.ofMillis(INTERVAL), 2, 100, true), (SequenceUpdate u) -> u.userId,
+                refresher(Duration.ofMillis(INTERVAL)), (SequenceUpdate u) -> u.userId,
                 Types.STRING, PoolRefresher.POOL);
         harness.setProcessingTime(0);
     }
@@ -87,7 +90,7 @@ class PoolRefresherTest {
     void aZeroIntervalRefreshesEveryInteractionWithoutTimers() throws Exception {
         harness.close();
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new PoolRefresher(Duration.ZERO, 2, 100, true), (SequenceUpdate u) -> u.userId,
+                refresher(Duration.ZERO), (SequenceUpdate u) -> u.userId,
                 Types.STRING, PoolRefresher.POOL);
         harness.setProcessingTime(0);
         harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c"}), 0);
@@ -98,6 +101,77 @@ class PoolRefresherTest {
         assertThat(harness.extractOutputValues().get(1).candidateItemIds).containsExactly("c");
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(keyedStateEntries()).isZero();
+    }
+
+    @Test
+    void stateAndTimersAreGoneOnceAUserFallsQuiet() throws Exception {
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c"}), 0);
+        harness.processElement(interact("e1", "a", 1), 1);
+        harness.setProcessingTime(100);
+        harness.processElement(interact("e2", "b", 2), 2);
+        assertThat(keyedStateEntries()).as("next refresh and the pending one").isEqualTo(2);
+        harness.setProcessingTime(INTERVAL);
+        assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e1", "e2");
+        assertThat(harness.numProcessingTimeTimers()).as("the interval the coalesced refresh opened").isEqualTo(1);
+
+        harness.setProcessingTime(2 * INTERVAL);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    /**
+     * An interaction that finds the interval over while its timer has not fired yet (the timer's mail is
+     * behind the element; after a restore it is behind every element that arrived during the outage)
+     * refreshes at once; the older pending sequence must not be refreshed after it.
+     */
+    @Test
+    void anInteractionAfterTheIntervalButBeforeItsTimerSupersedesThePendingRefresh() throws Exception {
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c", "d"}), 0);
+        harness.processElement(interact("e1", "a", 1), 1);
+        harness.setProcessingTime(100);
+        harness.processElement(interact("e2", "b", 2), 2);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 100);
+        harness.close();
+
+        PoolRefresher refresher = refresher(Duration.ofMillis(INTERVAL));
+        harness = restored(refresher, snapshot, INTERVAL + 5_000);
+        harness.processElement(interact("e3", "c", 3), 3);
+        harness.setProcessingTime(INTERVAL + 5_001);
+        assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e3");
+
+        harness.setProcessingTime(3 * INTERVAL);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(keyedStateEntries()).isZero();
+    }
+
+    @Test
+    void thePoolSizeGaugeReadsTheRestoredPool() throws Exception {
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c", "d"}), 0);
+        harness.processBroadcastElement(new PoolChange(false, new String[] {"b"}), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+
+        PoolRefresher refresher = refresher(Duration.ofMillis(INTERVAL));
+        harness = restored(refresher, snapshot, 0);
+        assertThat(refresher.poolSize()).isEqualTo(3);
+    }
+
+    private static PoolRefresher refresher(Duration interval) {
+        return new PoolRefresher(interval, 2, 100, true);
+    }
+
+    /** A harness restored from the snapshot whose clock reads {@code now} before its timers are restored. */
+    private static KeyedBroadcastOperatorTestHarness<String, SequenceUpdate, PoolChange, ScoringTask> restored(
+            PoolRefresher refresher, OperatorSubtaskState snapshot, long now) throws Exception {
+        var restored = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(refresher, List.of(PoolRefresher.POOL)),
+                (SequenceUpdate u) -> u.userId, Types.STRING, 1, 1, 0);
+        restored.setup();
+        restored.setProcessingTime(now);
+        restored.initializeState(snapshot);
+        restored.open();
+        return restored;
     }
 
     /** The broadcast harness has no numKeyedStateEntries(); its default heap backend counts them. */

@@ -43,6 +43,22 @@ class RankingModelTest {
     }
 
     @Test
+    void theScoresAreReadFromTheOutputNamedActionProbsWhereverItIsListed() throws Exception {
+        ScoringBatch batch = ScoringBatch.of(new long[][] {{2, 3}}, new long[][] {{0, 0}}, new long[][] {{2, 3, 1}}, 0);
+        float[] expected;
+        try (RankingModel valid = load("valid.onnx")) {
+            expected = valid.score(batch);
+        }
+        try (RankingModel model = load("extra_output_first.onnx")) {
+            float[] scores = model.score(batch);
+            assertThat(scores).containsExactly(expected);
+            for (float p : scores) {
+                assertThat(p).as("a probability, not the extra output's negated one").isBetween(0f, 1f);
+            }
+        }
+    }
+
+    @Test
     void aMissingFileSaysWhichOptionToSet(@TempDir Path dir) {
         assertThatThrownBy(() -> RankingModel.load(dir.resolve("nope.onnx"), Device.CPU, 1, 256))
                 .isInstanceOf(ModelContractException.class)
