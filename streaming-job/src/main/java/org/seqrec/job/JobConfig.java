@@ -57,7 +57,12 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("source.starting-offsets")
             .stringType().defaultValue("committed")
             .withDescription("Where a job without state starts reading: 'committed' (the group's offsets, else earliest),"
-                    + " 'earliest' or 'latest'.");
+                    + " 'earliest', 'latest' or 'timestamp' (see source.starting-timestamp).");
+    public static final ConfigOption<String> STARTING_TIMESTAMP = ConfigOptions.key("source.starting-timestamp")
+            .stringType().noDefaultValue()
+            .withDescription("With source.starting-offsets 'timestamp': each partition starts at its first record whose"
+                    + " Kafka timestamp is at or after this ISO-8601 instant (the hand-over time the state bootstrap"
+                    + " prints).");
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("source.bounded")
             .booleanType().defaultValue(false)
             .withDescription("Stop at the offsets that are latest when the job starts (backfills, tests).");
@@ -138,7 +143,7 @@ public final class JobConfig implements Serializable {
     /** Every option, in the order the README documents them. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
-            RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED,
+            RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, STARTING_TIMESTAMP, BOUNDED,
             MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
@@ -159,6 +164,11 @@ public final class JobConfig implements Serializable {
 
     /** Parses {@code --key value} pairs (or {@code --key=value}) and validates them. */
     public static JobConfig fromArgs(String... args) {
+        return fromMap(arguments(args));
+    }
+
+    /** {@code --key value} pairs (or {@code --key=value}) as a map, unvalidated: for commands with keys of their own. */
+    public static Map<String, String> arguments(String... args) {
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -178,7 +188,7 @@ public final class JobConfig implements Serializable {
             }
             values.put(key, value);
         }
-        return fromMap(values);
+        return values;
     }
 
     /**
@@ -228,6 +238,11 @@ public final class JobConfig implements Serializable {
 
     public Instant minEventTime() {
         return Instant.parse(get(MIN_EVENT_TIME));
+    }
+
+    /** The instant of {@link #STARTING_TIMESTAMP}; only valid when it is set. */
+    public Instant startingTimestamp() {
+        return Instant.parse(get(STARTING_TIMESTAMP));
     }
 
     public Device device() {
@@ -302,10 +317,11 @@ public final class JobConfig implements Serializable {
         if (get(BOOTSTRAP_SERVERS).isBlank()) {
             problems.add(BOOTSTRAP_SERVERS.key() + " must name at least one broker (host:port)");
         }
-        if (!List.of("committed", "earliest", "latest").contains(get(STARTING_OFFSETS))) {
-            problems.add(STARTING_OFFSETS.key() + " must be 'committed', 'earliest' or 'latest', not '"
+        if (!List.of("committed", "earliest", "latest", "timestamp").contains(get(STARTING_OFFSETS))) {
+            problems.add(STARTING_OFFSETS.key() + " must be 'committed', 'earliest', 'latest' or 'timestamp', not '"
                     + get(STARTING_OFFSETS) + "'");
         }
+        validateStartingTimestamp(problems);
         if (!List.of("exactly-once", "at-least-once").contains(get(DELIVERY_GUARANTEE))) {
             problems.add(DELIVERY_GUARANTEE.key() + " must be 'exactly-once' or 'at-least-once', not '"
                     + get(DELIVERY_GUARANTEE) + "'");
@@ -324,6 +340,25 @@ public final class JobConfig implements Serializable {
         if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
             problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()
                     + " (" + get(CHECKPOINT_INTERVAL) + "), or transactions expire before they commit");
+        }
+    }
+
+    private void validateStartingTimestamp(List<String> problems) {
+        boolean byTimestamp = get(STARTING_OFFSETS).equals("timestamp");
+        String timestamp = get(STARTING_TIMESTAMP);
+        if (byTimestamp && timestamp == null) {
+            problems.add(STARTING_OFFSETS.key() + " 'timestamp' needs " + STARTING_TIMESTAMP.key()
+                    + ", an ISO-8601 instant such as 2018-09-24T14:27:30Z");
+        } else if (!byTimestamp && timestamp != null) {
+            problems.add(STARTING_TIMESTAMP.key() + " is set but " + STARTING_OFFSETS.key() + " is '"
+                    + get(STARTING_OFFSETS) + "'; set " + STARTING_OFFSETS.key() + " to 'timestamp' to use it");
+        } else if (byTimestamp) {
+            try {
+                startingTimestamp();
+            } catch (DateTimeParseException e) {
+                problems.add(STARTING_TIMESTAMP.key() + " must be an ISO-8601 instant such as 2018-09-24T14:27:30Z,"
+                        + " not '" + timestamp + "'");
+            }
         }
     }
 

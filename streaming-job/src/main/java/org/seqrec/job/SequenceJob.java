@@ -126,7 +126,7 @@ public final class SequenceJob {
                     .returns(RankRequest.class).name("no-rank-requests");
             interactions.keyBy(interaction -> interaction.userId)
                     .connect(noRequests.keyBy(request -> request.userId))
-                    .process(sequenceUpdater()).name("sequence-state").uid("sequence-state")
+                    .process(sequenceUpdater()).name(SequenceUpdater.UID).uid(SequenceUpdater.UID)
                     .sinkTo(featureSink).name("features-sink").uid("features-sink");
             deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
             return;
@@ -145,7 +145,7 @@ public final class SequenceJob {
 
         SingleOutputStreamOperator<SequenceUpdate> updates = interactions.keyBy(interaction -> interaction.userId)
                 .connect(requests.keyBy(request -> request.userId))
-                .process(sequenceUpdater()).name("sequence-state").uid("sequence-state");
+                .process(sequenceUpdater()).name(SequenceUpdater.UID).uid(SequenceUpdater.UID);
         updates.sinkTo(featureSink).name("features-sink").uid("features-sink");
 
         DataStream<ScoringTask> refreshes = updates.keyBy(update -> update.userId)
@@ -207,6 +207,7 @@ public final class SequenceJob {
         return switch (config.get(JobConfig.STARTING_OFFSETS)) {
             case "earliest" -> OffsetsInitializer.earliest();
             case "latest" -> OffsetsInitializer.latest();
+            case "timestamp" -> OffsetsInitializer.timestamp(config.startingTimestamp().toEpochMilli());
             default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         };
     }
