@@ -23,6 +23,7 @@ import org.seqrec.avro.InteractionEvent;
 import org.seqrec.job.ingest.Interaction;
 import org.seqrec.job.ingest.InteractionValidator;
 import org.seqrec.job.ingest.ValidationException;
+import org.seqrec.schemas.AvroCodec;
 
 /**
  * Reads one historical file per element and validates every record with the job's own {@link InteractionValidator}.
@@ -66,6 +67,7 @@ public final class HistoryReader extends ProcessFunction<HistoryFile, Historical
 
     @Override
     public void open(OpenContext openContext) {
+        AvroCodec.requireAllocationLimits();
         records = getRuntimeContext().getLongCounter(RECORDS);
         bytes = getRuntimeContext().getLongCounter(BYTES);
         rejected = getRuntimeContext().getLongCounter(REJECTED);
