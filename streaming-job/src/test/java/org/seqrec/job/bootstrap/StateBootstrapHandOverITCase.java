@@ -103,6 +103,28 @@ class StateBootstrapHandOverITCase {
         assertThat(finalSequences).isEqualTo(fullReplay);
     }
 
+    @Test
+    void shouldBootstrapMovieLensCsvInTheOrderTheReplayUses(@TempDir Path dir) throws Exception {
+        List<InteractionEvent> events = MovieLens.events(MovieLens.DEFAULT_DIR_FROM_MODULE);
+        Path data = MovieLens.DEFAULT_DIR_FROM_MODULE;
+        String savepoint = dir.resolve("savepoint").toUri().toString();
+        StateBootstrap.Result bootstrap = new StateBootstrap(BootstrapConfig.fromArgs("--bootstrap.input",
+                data.resolve("ratings.csv") + "," + data.resolve("tags.csv"), "--bootstrap.savepoint", savepoint,
+                "--sequence.max-length", String.valueOf(N)))
+                .run(StreamExecutionEnvironment.getExecutionEnvironment(), System.out);
+        assertThat(bootstrap.count(HistoryReader.RECORDS)).isEqualTo(events.size());
+        assertThat(bootstrap.count(HistoryReader.REJECTED)).isZero();
+
+        // The replay's order within one second (ratings, then tags, each by user and item) is the files' order.
+        Map<String, List<String>> lastN = new HashMap<>();
+        events.stream().collect(Collectors.groupingBy(InteractionEvent::getUserId)).forEach((user, history) ->
+                lastN.put(user, history.subList(Math.max(0, history.size() - N), history.size()).stream()
+                        .map(e -> e.getItemId() + "/" + e.getAction() + "/" + e.getEventTime().toEpochMilli())
+                        .toList()));
+        assertThat(SavepointSequences.read(savepoint, Duration.ofDays(30))).hasSize(610).isEqualTo(lastN);
+        assertThat(bootstrap.handOver()).isEqualTo(events.get(events.size() - 1).getEventTime());
+    }
+
     /** The first index at or after {@code from} whose event has the same second as the one before it. */
     private static int cutInsideOneSecond(List<InteractionEvent> events, int from) {
         int cut = from;
