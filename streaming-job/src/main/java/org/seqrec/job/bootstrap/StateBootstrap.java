@@ -1,5 +1,6 @@
 package org.seqrec.job.bootstrap;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,8 @@ public final class StateBootstrap {
     }
 
     public Result run(StreamExecutionEnvironment env, PrintStream out) throws Exception {
-        String savepoint = config.get(BootstrapConfig.SAVEPOINT);
+        String savepoint = qualified(config.get(BootstrapConfig.SAVEPOINT));
+        String rejects = qualified(config.rejects());
         Path savepointPath = new Path(savepoint);
         if (savepointPath.getFileSystem().exists(savepointPath)) {
             throw new IllegalArgumentException(BootstrapConfig.SAVEPOINT.key() + " " + savepoint
@@ -76,7 +78,7 @@ public final class StateBootstrap {
                 config.job().get(JobConfig.MAX_SEQUENCE_LENGTH), config.job().get(JobConfig.STATE_TTL),
                 config.get(BootstrapConfig.MAX_PARALLELISM));
 
-        build(env, files, until == null ? Long.MAX_VALUE : until.toEpochMilli());
+        build(env, files, until == null ? Long.MAX_VALUE : until.toEpochMilli(), savepoint, rejects);
         long started = System.nanoTime();
         JobClient client = env.executeAsync("seqrec state bootstrap");
         JobExecutionResult result = new BootstrapProgress(out, totalBytes, config.get(BootstrapConfig.PROGRESS_INTERVAL))
@@ -87,19 +89,20 @@ public final class StateBootstrap {
         long latest = BootstrapProgress.count(counts, HistoryReader.LATEST_EVENT_TIME);
         Instant handOver = until != null ? until
                 : BootstrapProgress.count(counts, HistoryFold.USERS) > 0 ? Instant.ofEpochMilli(latest) : null;
-        Result done = new Result(savepoint, config.rejects(), handOver, counts);
+        Result done = new Result(savepoint, rejects, handOver, counts);
         report(done, elapsed, out);
         return done;
     }
 
-    private void build(StreamExecutionEnvironment env, List<HistoryFile> files, long cutMillis) {
+    private void build(StreamExecutionEnvironment env, List<HistoryFile> files, long cutMillis, String savepoint,
+            String rejects) {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         JobConfig job = config.job();
         SingleOutputStreamOperator<HistoricalEvent> events = env
                 .fromData(files, TypeInformation.of(HistoryFile.class)).name("history-files")
                 .rebalance()
                 .process(new HistoryReader(InteractionValidator.from(job), cutMillis)).name("read-history");
-        events.getSideOutput(HistoryReader.REJECTS).sinkTo(new RejectsFile(config.rejects()))
+        events.getSideOutput(HistoryReader.REJECTS).sinkTo(new RejectsFile(rejects))
                 .name("rejects-file").setParallelism(1);
         DataStream<UserSequence> sequences = events.keyBy(event -> event.interaction.userId)
                 .process(new HistoryFold(job.get(JobConfig.MAX_SEQUENCE_LENGTH))).name("fold-history");
@@ -108,7 +111,13 @@ public final class StateBootstrap {
                 .transform(new SequenceStateWriter(job.get(JobConfig.STATE_TTL)));
         SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(), config.get(BootstrapConfig.MAX_PARALLELISM))
                 .withOperator(OperatorIdentifier.forUid(SequenceUpdater.UID), state)
-                .write(config.get(BootstrapConfig.SAVEPOINT));
+                .write(savepoint);
+    }
+
+    /** Absolute and with its scheme, so that the printed savepoint path works from any directory. */
+    private static String qualified(String path) throws IOException {
+        Path p = new Path(path);
+        return p.makeQualified(p.getFileSystem()).toString();
     }
 
     private static void report(Result done, Duration elapsed, PrintStream out) {
