@@ -8,7 +8,7 @@ import org.seqrec.avro.ErrorKind;
  */
 public class Rejected {
     public String file;
-    /** CSV: line number (the header is line 1); Avro: record number, from 1. */
+    /** CSV: line number (the header is line 1); Avro: record number, from 1; 0: the whole file. */
     public long position;
     public ErrorKind errorKind;
     public String message;
