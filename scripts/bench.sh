@@ -23,6 +23,9 @@
 #                                                              the reliability soak (Soak): fixed load, state, heap, RSS
 #                                                              and checkpoints every 30 s (not part of `all`)
 #   scripts/bench.sh feature-size [--n 256]                    bytes of the feature record per event (seconds)
+#   scripts/bench.sh bootstrap [--users 20000] [--parallelism 2] [--n 256]
+#                                                              state bootstrap rate (ml-latest-small, synthetic
+#                                                              MovieLens-shaped users) vs the streaming job (~3 min)
 #   scripts/bench.sh all                                       state, models, throughput, users (up to 1 M) and scoring
 #                                                              with their defaults, then plots, printing each one's
 #                                                              elapsed time
@@ -38,6 +41,7 @@ main_class() {
     scoring) echo ScoringBenchmark ;;
     soak) echo Soak ;;
     feature-size) echo FeatureRecordSize ;;
+    bootstrap) echo BootstrapBenchmark ;;
   esac
 }
 
@@ -54,7 +58,7 @@ java_setup() {
 
 command="${1:-}"
 case "$command" in
-  state | models | throughput | users | scoring | soak | feature-size)
+  state | models | throughput | users | scoring | soak | feature-size | bootstrap)
     shift
     java_setup
     # shellcheck disable=SC2086
@@ -87,6 +91,6 @@ case "$command" in
       exit 1
     fi ;;
   *)
-    echo "usage: scripts/bench.sh state|models|throughput|users|scoring|soak|feature-size|gpu|plots|all [arguments] (see the top of this file)" >&2
+    echo "usage: scripts/bench.sh state|models|throughput|users|scoring|soak|feature-size|bootstrap|gpu|plots|all [arguments] (see the top of this file)" >&2
     exit 2 ;;
 esac

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,11 +14,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.seqrec.avro.Action;
 import org.seqrec.avro.InteractionEvent;
+import org.seqrec.schemas.MovieLensCsv;
+import org.seqrec.schemas.DecodeException;
+import org.seqrec.schemas.MovieLensCsv;
 
 /**
- * MovieLens ml-latest-small as interaction events: each rating is one event whose action is its star
- * bucket (DISLIKE <= 2.0, NEUTRAL 2.5-3.5, LIKE >= 4.0, value = the stars), each tag application is a
- * TAG event. Sorted by timestamp; within one second ratings come before tags, then by user, then item.
+ * MovieLens ml-latest-small as interaction events ({@link MovieLensCsv} maps the rows, as the state bootstrap
+ * does). Sorted by timestamp; within one second ratings come before tags, then by user, then item.
  */
 public final class MovieLens {
 
@@ -31,28 +32,11 @@ public final class MovieLens {
 
     private MovieLens() {}
 
-    /** The star bucket of a rating, as the model-export training data buckets it too. */
-    public static Action actionForRating(double stars) {
-        if (stars <= 2.0) {
-            return Action.DISLIKE;
-        }
-        return stars >= 4.0 ? Action.LIKE : Action.NEUTRAL;
-    }
-
     /** All ratings and tag applications as events, in replay order. */
     public static List<InteractionEvent> events(Path dir) {
         List<InteractionEvent> events = new ArrayList<>(110_000);
-        for (String[] row : rows(dir.resolve("ratings.csv"), 4)) {
-            double stars = Double.parseDouble(row[2]);
-            events.add(event("r-" + row[0] + "-" + row[1], row[0], row[1], actionForRating(stars), row[3], stars));
-        }
-        // A user may apply several tags to one movie in the same second; the ordinal keeps ids unique.
-        Map<String, Integer> tagOrdinals = new HashMap<>();
-        for (String[] row : rows(dir.resolve("tags.csv"), 4)) {
-            String base = "t-" + row[0] + "-" + row[1] + "-" + row[3];
-            int ordinal = tagOrdinals.merge(base, 1, Integer::sum);
-            events.add(event(base + "-" + ordinal, row[0], row[1], Action.TAG, row[3], null));
-        }
+        events.addAll(csvEvents(dir.resolve("ratings.csv")));
+        events.addAll(csvEvents(dir.resolve("tags.csv")));
         events.sort(Comparator.comparing(InteractionEvent::getEventTime)
                 .thenComparing(e -> e.getAction() == Action.TAG)
                 .thenComparing(e -> Long.parseLong(e.getUserId()))
@@ -78,25 +62,31 @@ public final class MovieLens {
         return titles;
     }
 
-    private static InteractionEvent event(String id, String user, String item, Action action, String seconds,
-            Double value) {
-        return InteractionEvent.newBuilder()
-                .setEventId(id).setUserId(user).setItemId(item).setAction(action)
-                .setEventTime(Instant.ofEpochSecond(Long.parseLong(seconds))).setValue(value)
-                .build();
+    /** The events of one MovieLens CSV file, in file order; a malformed line stops the replay with its place. */
+    private static List<InteractionEvent> csvEvents(Path file) {
+        List<InteractionEvent> events = new ArrayList<>();
+        try (BufferedReader reader = open(file)) {
+            MovieLensCsv csv = MovieLensCsv.forHeader(reader.readLine());
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                try {
+                    events.add(csv.event(line));
+                } catch (DecodeException e) {
+                    throw new IllegalArgumentException(file + ": " + e.getMessage() + " in: " + line, e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return events;
     }
 
     /** CSV rows without the header; quoted fields (titles, tags) may contain commas and doubled quotes. */
     static List<String[]> rows(Path file, int columns) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("Cannot read " + file.toAbsolutePath()
-                    + ": run from the repository root, or point --data at a MovieLens ml-latest-small folder");
-        }
         List<String[]> rows = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = open(file)) {
             reader.readLine();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                String[] row = parseCsvLine(line);
+                String[] row = MovieLensCsv.parseLine(line);
                 if (row.length != columns) {
                     throw new IllegalArgumentException(file + ": expected " + columns + " columns in: " + line);
                 }
@@ -108,31 +98,11 @@ public final class MovieLens {
         return rows;
     }
 
-    static String[] parseCsvLine(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
+    private static BufferedReader open(Path file) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("Cannot read " + file.toAbsolutePath()
+                    + ": run from the repository root, or point --data at a MovieLens ml-latest-small folder");
         }
-        fields.add(field.toString());
-        return fields.toArray(String[]::new);
+        return Files.newBufferedReader(file, StandardCharsets.UTF_8);
     }
 }

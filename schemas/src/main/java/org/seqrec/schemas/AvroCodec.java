@@ -147,9 +147,10 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
     /**
      * Fails if Avro's allocation limits are not in force, which happens when Avro decoded something
-     * before this class was loaded and no {@code -Dorg.apache.avro.limits.*} flags were given.
+     * before this class was loaded and no {@code -Dorg.apache.avro.limits.*} flags were given. Code that decodes
+     * Avro without this class (container files, say) calls it first, which also puts this class's limits in force.
      */
-    static void requireAllocationLimits() {
+    public static void requireAllocationLimits() {
         try {
             SystemLimitException.checkMaxStringLength(Integer.MAX_VALUE - 16L);
         } catch (RuntimeException expected) {

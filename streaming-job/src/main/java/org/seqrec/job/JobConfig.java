@@ -59,7 +59,7 @@ public final class JobConfig implements Serializable {
             .withDescription("Output: a DeadLetter record for every input record that failed to decode or validate.");
     /** Where a job without state starts reading its inputs. */
     public enum StartingOffsets {
-        COMMITTED, EARLIEST, LATEST;
+        COMMITTED, EARLIEST, LATEST, TIMESTAMP;
 
         @Override
         public String toString() {
@@ -80,7 +80,12 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS = ConfigOptions.key("source.starting-offsets")
             .enumType(StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
             .withDescription("Where a job without state starts reading: 'committed' (the group's offsets, else earliest),"
-                    + " 'earliest' or 'latest'.");
+                    + " 'earliest', 'latest' or 'timestamp' (see source.starting-timestamp).");
+    public static final ConfigOption<String> STARTING_TIMESTAMP = ConfigOptions.key("source.starting-timestamp")
+            .stringType().noDefaultValue()
+            .withDescription("With source.starting-offsets 'timestamp': each partition starts at its first record whose"
+                    + " Kafka timestamp is at or after this ISO-8601 instant (the hand-over time the state bootstrap"
+                    + " prints).");
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("source.bounded")
             .booleanType().defaultValue(false)
             .withDescription("Stop at the offsets that are latest when the job starts (backfills, tests).");
@@ -169,7 +174,7 @@ public final class JobConfig implements Serializable {
     /** Every option, in the order the README documents them. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
-            RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, BOUNDED,
+            RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, STARTING_TIMESTAMP, BOUNDED,
             MAX_SEQUENCE_LENGTH, STATE_TTL, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
@@ -244,6 +249,11 @@ public final class JobConfig implements Serializable {
         return Instant.parse(get(MIN_EVENT_TIME));
     }
 
+    /** The instant of {@link #STARTING_TIMESTAMP}; only valid when it is set. */
+    public Instant startingTimestamp() {
+        return Instant.parse(get(STARTING_TIMESTAMP));
+    }
+
     /** Settings for every Kafka client: bootstrap servers plus all {@code kafka.client.*} pass-through keys. */
     public Properties kafkaClientProperties() {
         Properties properties = new Properties();
@@ -306,6 +316,7 @@ public final class JobConfig implements Serializable {
             problems.add(DELIVERY_GUARANTEE.key() + " must be 'exactly-once' or 'at-least-once', not 'none':"
                     + " the job does not drop outputs");
         }
+        validateStartingTimestamp(problems);
         try {
             minEventTime();
         } catch (DateTimeParseException e) {
@@ -350,6 +361,26 @@ public final class JobConfig implements Serializable {
             problems.add(String.format("a dead letter can reach %,d bytes with %s=%d, over %s=%,d: lower %s",
                     deadLetter, DEAD_LETTER_MAX_RAW_BYTES.key(), get(DEAD_LETTER_MAX_RAW_BYTES),
                     MAX_RECORD_BYTES.key(), limit, DEAD_LETTER_MAX_RAW_BYTES.key()));
+        }
+    }
+
+    /** A hand-over timestamp belongs to starting offsets 'timestamp' and to nothing else. */
+    private void validateStartingTimestamp(List<String> problems) {
+        boolean byTimestamp = get(STARTING_OFFSETS) == StartingOffsets.TIMESTAMP;
+        String timestamp = get(STARTING_TIMESTAMP);
+        if (byTimestamp && timestamp == null) {
+            problems.add(STARTING_OFFSETS.key() + " 'timestamp' needs " + STARTING_TIMESTAMP.key()
+                    + ", an ISO-8601 instant such as 2018-09-24T14:27:30Z");
+        } else if (!byTimestamp && timestamp != null) {
+            problems.add(STARTING_TIMESTAMP.key() + " is set but " + STARTING_OFFSETS.key() + " is '"
+                    + get(STARTING_OFFSETS) + "'; set " + STARTING_OFFSETS.key() + " to 'timestamp' to use it");
+        } else if (byTimestamp) {
+            try {
+                startingTimestamp();
+            } catch (DateTimeParseException e) {
+                problems.add(STARTING_TIMESTAMP.key() + " must be an ISO-8601 instant such as 2018-09-24T14:27:30Z,"
+                        + " not '" + timestamp + "'");
+            }
         }
     }
 

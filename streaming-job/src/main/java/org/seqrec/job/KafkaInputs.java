@@ -46,6 +46,7 @@ public final class KafkaInputs implements InputSources {
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case TIMESTAMP -> OffsetsInitializer.timestamp(config.startingTimestamp().toEpochMilli());
         };
     }
 }

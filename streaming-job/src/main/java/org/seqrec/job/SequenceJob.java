@@ -117,10 +117,15 @@ public final class SequenceJob {
     /** Interactions keyed by user: the sequence state's input. */
     public JobInput<InteractionEvent, Interaction> interactions() {
         return new JobInput<>("interactions", config.get(JobConfig.INTERACTIONS_TOPIC), InteractionEvent.class,
-                new InteractionValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
-                        config.get(JobConfig.MAX_ID_LENGTH)),
+                interactionValidator(config),
                 Interaction.class, new TypeHint<Ingested<Interaction>>() {}.getTypeInfo(),
                 config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES));
+    }
+
+    /** The job's rules for an interaction; the state bootstrap applies the same ones to historical files. */
+    public static InteractionValidator interactionValidator(JobConfig config) {
+        return new InteractionValidator(config.minEventTime(), config.get(JobConfig.MAX_FUTURE_SKEW),
+                config.get(JobConfig.MAX_ID_LENGTH));
     }
 
     /** Ranking requests keyed by user, answered on the user's current sequence. */
@@ -151,7 +156,7 @@ public final class SequenceJob {
         KeyedStream<Interaction, String> byUser = interactions.keyBy(interaction -> interaction.userId);
 
         if (!config.get(JobConfig.SCORING_ENABLED)) {
-            byUser.process(sequenceUpdater.interactionsOnly()).name("sequence-state").uid("sequence-state")
+            byUser.process(sequenceUpdater.interactionsOnly()).name(SequenceUpdater.UID).uid(SequenceUpdater.UID)
                     .sinkTo(featureSink).name("features-sink").uid("features-sink");
             deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
             return;
@@ -164,7 +169,7 @@ public final class SequenceJob {
 
         SingleOutputStreamOperator<SequenceUpdate> updates = byUser
                 .connect(requests.keyBy(request -> request.userId))
-                .process(sequenceUpdater).name("sequence-state").uid("sequence-state");
+                .process(sequenceUpdater).name(SequenceUpdater.UID).uid(SequenceUpdater.UID);
         updates.sinkTo(featureSink).name("features-sink").uid("features-sink");
 
         DataStream<ScoringTask> refreshes = updates.keyBy(update -> update.userId)

@@ -95,6 +95,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return id.group(1);
     }
 
+    /** Runs a bounded program from a jar and waits for it, as {@code flink run -c} does; returns what it printed. */
+    String runToCompletion(Path jar, String mainClass, List<String> programArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "-m", "127.0.0.1:" + restPort, "-c", mainClass,
+                jar.toString()));
+        args.addAll(programArgs);
+        return cli(args);
+    }
+
     /** Stops the job with a savepoint; returns the savepoint's path. */
     String stopWithSavepoint(String jobId, Path savepoints) throws Exception {
         String out = cli(List.of("stop", "-m", "127.0.0.1:" + restPort, "-p", savepoints.toUri().toString(), jobId));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
@@ -71,6 +72,20 @@ class JobConfigTest {
         assertThat(config.get(JobConfig.TRANSACTION_TIMEOUT)).isEqualTo(Duration.ofMinutes(20));
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.transaction-timeout", "2 h",
                 "--sink.broker-transaction-max-timeout", "1 h")).hasMessageContaining("above the brokers'");
+    }
+
+    @Test
+    void startsAtATimestampOnlyWhenBothTimestampSettingsAgree() {
+        JobConfig config = JobConfig.fromArgs("--source.starting-offsets", "timestamp",
+                "--source.starting-timestamp", "2018-09-24T14:27:30Z");
+        assertThat(config.startingTimestamp()).isEqualTo(Instant.parse("2018-09-24T14:27:30Z"));
+        assertThatThrownBy(() -> JobConfig.fromArgs("--source.starting-offsets", "timestamp"))
+                .hasMessageContaining("'timestamp' needs source.starting-timestamp");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--source.starting-timestamp", "2018-09-24T14:27:30Z"))
+                .hasMessageContaining("set source.starting-offsets to 'timestamp'");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--source.starting-offsets", "timestamp",
+                "--source.starting-timestamp", "last tuesday"))
+                .hasMessageContaining("source.starting-timestamp must be an ISO-8601 instant");
     }
 
     @Test

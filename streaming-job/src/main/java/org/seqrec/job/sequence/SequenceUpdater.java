@@ -31,6 +31,9 @@ public final class SequenceUpdater extends KeyedCoProcessFunction<String, Intera
 
     private static final long serialVersionUID = 1L;
 
+    /** The operator's uid: savepoints, the state bootstrap's included, hold the sequences under it. */
+    public static final String UID = "sequence-state";
+
     public static final OutputTag<ScoringTask> SCORING_TASKS =
             new OutputTag<>("rank-request-scoring", TypeInformation.of(ScoringTask.class));
 
@@ -81,21 +84,33 @@ public final class SequenceUpdater extends KeyedCoProcessFunction<String, Intera
     }
 
     private void accept(Interaction event, Collector<SequenceUpdate> out) throws IOException {
-        PackedSequence sequence = PackedSequence.decode(sequenceState.value());
-        PackedSequence.Outcome outcome = sequence.add(event, maxLength);
-        switch (outcome) {
+        Applied applied = apply(sequenceState.value(), event, maxLength);
+        switch (applied.outcome()) {
             case DUPLICATE -> duplicates.inc();
             case TOO_OLD -> tooOld.inc();
             case APPENDED, INSERTED_OUT_OF_ORDER -> {
-                if (outcome == PackedSequence.Outcome.INSERTED_OUT_OF_ORDER) {
+                if (applied.outcome() == PackedSequence.Outcome.INSERTED_OUT_OF_ORDER) {
                     outOfOrder.inc();
                 }
                 accepted.inc();
-                byte[] packed = sequence.encode();
-                sequenceState.update(packed);
-                out.collect(new SequenceUpdate(event.userId, event.eventId, event.eventTime, packed));
+                sequenceState.update(applied.packed());
+                out.collect(new SequenceUpdate(event.userId, event.eventId, event.eventTime, applied.packed()));
             }
         }
+    }
+
+    /** What one interaction did to a user's sequence: the outcome and, when accepted, the new packed sequence. */
+    public record Applied(PackedSequence.Outcome outcome, byte[] packed) {}
+
+    /**
+     * Applies one interaction to a user's packed sequence ({@code null}: none yet): the job's ordering, duplicate
+     * and N-window rules. The state bootstrap builds each user's history through this same method, so a
+     * bootstrapped sequence is byte for byte the one the job would keep had it read that history in that order.
+     */
+    public static Applied apply(byte[] packed, Interaction event, int maxLength) {
+        PackedSequence sequence = PackedSequence.decode(packed);
+        PackedSequence.Outcome outcome = sequence.add(event, maxLength);
+        return new Applied(outcome, outcome.accepted() ? sequence.encode() : null);
     }
 
     @Override
