@@ -8,13 +8,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -86,32 +81,18 @@ public final class SequenceJob {
                 KafkaSinks.encoded(config, "recommendations", config.get(JobConfig.RECOMMENDATIONS_TOPIC)));
     }
 
+    /** The job's options from Flink's configuration, the config file and the arguments ({@link JobConfigSources}). */
     public static void main(String[] args) throws Exception {
-        JobConfig config = JobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        fromConfig(config).execute(env);
+        fromConfig(JobConfigSources.resolve(env.getConfiguration(), args)).execute(env);
     }
 
     /**
-     * Settings the job needs from Flink itself: RocksDB state (with its size reported as metrics),
-     * checkpointing, exactly-once.
+     * Adds the job's operators to the environment, and the Flink settings it needs where the environment's
+     * configuration leaves them unset ({@link FlinkDefaults}).
      */
-    public static Configuration flinkConfiguration(JobConfig config) {
-        Configuration flink = new Configuration();
-        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        flink.set(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true);
-        flink.set(RocksDBNativeMetricOptions.MONITOR_TOTAL_SST_FILES_SIZE, true);
-        flink.set(RocksDBNativeMetricOptions.ESTIMATE_NUM_KEYS, true);
-        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobConfig.CHECKPOINT_DIR));
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobConfig.CHECKPOINT_INTERVAL));
-        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        return flink;
-    }
-
-    /** Adds the job's operators to the environment. */
     public void build(StreamExecutionEnvironment env) {
-        env.configure(flinkConfiguration(config));
+        env.configure(FlinkDefaults.under(env.getConfiguration(), config));
 
         SingleOutputStreamOperator<Interaction> interactions = ingest(env, config.get(JobConfig.INTERACTIONS_TOPIC),
                 "interactions", InteractionEvent.class, InteractionValidator.from(config),
