@@ -14,7 +14,11 @@
 #     has its dead-letter recording rule;
 #   - deploy/grafana: the dashboard JSON's structure (ids, layout, datasource, queries, variables) and
 #     its provisioning as the Compose file mounts it;
-#   - health checks: Compose for the JobManager and TaskManagers (Flink REST), the FlinkDeployment's probes.
+#   - health checks: Compose for the JobManager and TaskManagers (Flink REST), the FlinkDeployment's probes;
+#   - deploy/k8s/kafka-topics.yaml: a Strimzi KafkaTopic for each of the job's topics (the README's default
+#     names), one Kafka cluster, candidate-pool on one partition, the keyed topics on at least as many
+#     partitions as the FlinkDeployment's parallelism, min.insync.replicas below the replicas, size-based
+#     retention (sequence-features above all).
 # Whether the metrics that the rules and the dashboard query exist is checked against a running job by
 # PrometheusMetricsITCase (Java tests).
 # Installs docker-compose, python3-yaml and prometheus (for promtool; Debian) when missing and run as
@@ -272,6 +276,43 @@ text = yaml.safe_dump(prom)
 check("jobmanager:9249" in text, "prometheus.yml does not scrape jobmanager:9249")
 check(re.search(r"taskmanager", text) and "9249" in text, "prometheus.yml does not scrape the TaskManagers on 9249")
 
+# --- Strimzi KafkaTopic resources
+where = "deploy/k8s/kafka-topics.yaml"
+topic_docs = [d for d in yaml.safe_load_all(open(where)) if d]
+default_topics = dict(re.findall(r"^\|\s*`(topic\.[a-z\-]+)`\s*\|\s*`([a-z\-]+)`", table, re.M))
+check(len(default_topics) == 6, f"README.md: expected 6 topic.* options with defaults, found {sorted(default_topics)}")
+kafka_topics = {}
+for d in topic_docs:
+    name = (d.get("spec") or {}).get("topicName") or (d.get("metadata") or {}).get("name")
+    check(d.get("apiVersion") == "kafka.strimzi.io/v1beta2" and d.get("kind") == "KafkaTopic",
+          f"{where}: {name}: not a kafka.strimzi.io/v1beta2 KafkaTopic")
+    kafka_topics[name] = d
+clusters = {((d.get("metadata") or {}).get("labels") or {}).get("strimzi.io/cluster") for d in topic_docs}
+check(len(clusters) == 1 and None not in clusters, f"{where}: every KafkaTopic needs the same strimzi.io/cluster label, got {clusters}")
+parallelism = int(((fd or {}).get("spec") or {}).get("job", {}).get("parallelism") or 1)
+for option, topic in default_topics.items():
+    d = kafka_topics.get(topic)
+    if not check(d is not None, f"{where}: no KafkaTopic for {topic} ({option})"):
+        continue
+    spec = d.get("spec") or {}
+    conf = spec.get("config") or {}
+    partitions, replicas = spec.get("partitions"), spec.get("replicas")
+    if not check(isinstance(partitions, int) and isinstance(replicas, int) and partitions >= 1 and replicas >= 1,
+                 f"{where}: {topic}: partitions and replicas must be positive integers"):
+        continue
+    if topic == default_topics["topic.candidates"]:
+        check(partitions == 1, f"{where}: {topic} must have one partition (the pool's updates stay in order)")
+    else:
+        check(partitions >= parallelism, f"{where}: {topic} has {partitions} partitions, fewer than the FlinkDeployment's parallelism {parallelism}")
+    check(int(conf.get("min.insync.replicas", 1)) < replicas or replicas == 1,
+          f"{where}: {topic}: min.insync.replicas must be below replicas, or one broker down stops every write")
+    check(str(conf.get("retention.ms")) == "-1" and int(conf.get("retention.bytes", 0)) > 0,
+          f"{where}: {topic}: retention must be by size (retention.ms -1, retention.bytes set): outputs carry event-time timestamps")
+features = kafka_topics.get(default_topics.get("topic.features"), {})
+check(int(((features.get("spec") or {}).get("config") or {}).get("retention.bytes", 0)) >=
+      max(int(((d.get("spec") or {}).get("config") or {}).get("retention.bytes", 0)) for d in topic_docs),
+      f"{where}: sequence-features, the largest topic, should have the largest retention.bytes")
+
 # --- Alert rules (promtool has checked the syntax and run the tests)
 rules = [r for g in yaml.safe_load(open("deploy/prometheus/alerts.yml"))["groups"] for r in g["rules"]]
 alerts = [r for r in rules if "alert" in r]
@@ -341,5 +382,6 @@ print(f"[validate] OK: docker-compose.yml valid for docker-compose {compose_vers
       f"{n_args} job argument lists use only README options ({len(keys)} keys); "
       f"k8s FlinkDeployment {fd['metadata']['name']}: application mode, upgradeMode savepoint, "
       f"{gpus} GPU per TaskManager, probes on JobManager and TaskManagers; Prometheus scrapes JobManager and TaskManagers "
-      f"with {len(alerts)} alerts (promtool: config checked, rule tests passed); Grafana dashboard: {n_queries} queries")
+      f"with {len(alerts)} alerts (promtool: config checked, rule tests passed); Grafana dashboard: {n_queries} queries; "
+      f"{len(kafka_topics)} Strimzi KafkaTopics")
 PYEOF
