@@ -14,6 +14,7 @@ Needs Debian's python3-confluent-kafka and python3-avro. Secured clusters: --con
 a file of librdkafka settings (security.protocol=SASL_SSL, sasl.mechanism=..., sasl.username=...).
 """
 import argparse
+import base64
 import datetime
 import io
 import json
@@ -120,6 +121,8 @@ def decode(value: bytes, writers, reader):
 def as_json(value):
     if isinstance(value, datetime.datetime):
         return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     raise TypeError(f"cannot print {type(value).__name__}")
 
 
