@@ -148,8 +148,9 @@ class PrometheusMetricsITCase {
                 List.of(DEPLOY.resolve("prometheus/alerts.yml")))) {
             // A malformed record while Prometheus watches (after its first scrapes): the dead-letter rate by
             // kind must rise above zero.
-            while (prometheus.query("count_over_time(up[1m]) > 2").isEmpty()) {
-                Thread.sleep(500);
+            for (long deadline = System.nanoTime() + 60_000_000_000L;
+                    prometheus.query("count_over_time(up[1m]) > 2").isEmpty(); Thread.sleep(500)) {
+                assertThat(System.nanoTime()).as("Prometheus scraped the job within 60 s").isLessThan(deadline);
             }
             try (KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
                 Topics.send(producer, topics.interactions(), "bad", "more garbage".getBytes(StandardCharsets.UTF_8));
