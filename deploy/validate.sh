@@ -7,9 +7,22 @@
 #     upgrades, a GPU request for TaskManagers, string-valued flinkConfiguration;
 #   - every --option given to the job (compose command and k8s args) is a key of README.md's
 #     Configuration table;
-#   - deploy/prometheus/prometheus.yml scrapes the JobManager and the TaskManagers on the reporter port.
-# Installs docker-compose and python3-yaml (Debian) when missing and run as root, else names them and
-# stops. Prints one summary line; exits non-zero on any problem.
+#   - deploy/prometheus/prometheus.yml scrapes the JobManager and the TaskManagers on the reporter port;
+#     `promtool check config` accepts it and the alert rules it loads, and `promtool test rules` runs
+#     deploy/prometheus/alerts.test.yml; every alert has a severity, a summary and a description, the
+#     sections of docs/operations.md that alerts cite exist, and every ErrorKind of the DeadLetter schema
+#     has its dead-letter recording rule;
+#   - deploy/grafana: the dashboard JSON's structure (ids, layout, datasource, queries, variables) and
+#     its provisioning as the Compose file mounts it;
+#   - health checks: Compose for the JobManager and TaskManagers (Flink REST), the FlinkDeployment's probes;
+#   - deploy/k8s/kafka-topics.yaml: a Strimzi KafkaTopic for each of the job's topics (the README's default
+#     names), one Kafka cluster, candidate-pool on one partition, the keyed topics on at least as many
+#     partitions as the FlinkDeployment's parallelism, min.insync.replicas below the replicas, size-based
+#     retention (sequence-features above all).
+# Whether the metrics that the rules and the dashboard query exist is checked against a running job by
+# PrometheusMetricsITCase (Java tests).
+# Installs docker-compose, python3-yaml and prometheus (for promtool; Debian) when missing and run as
+# root, else names them and stops. Prints one summary line; exits non-zero on any problem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +41,7 @@ need_pkg() { # command-or-module-check package
 }
 need_pkg "command -v docker-compose" docker-compose
 need_pkg "$PY -c 'import yaml'" python3-yaml
+need_pkg "command -v promtool" prometheus
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -49,9 +63,17 @@ if ! env -u COMPOSE_PROFILES docker-compose --env-file deploy/gpu.env -f docker-
 fi
 env -u COMPOSE_PROFILES docker-compose --env-file deploy/gpu.env -f docker-compose.yml config >"$work/gpu.yml" 2>/dev/null
 
+# The rules as Prometheus loads them (through the scrape config), and their unit tests.
+for step in "check config deploy/prometheus/prometheus.yml" "test rules deploy/prometheus/alerts.test.yml"; do
+  # shellcheck disable=SC2086
+  if ! promtool $step >"$work/promtool.out" 2>&1; then
+    echo "[validate] FAILED: promtool $step:" >&2; cat "$work/promtool.out" >&2; exit 1
+  fi
+done
+
 compose_version="$(docker-compose version --short 2>/dev/null || echo '?')"
 exec "$PY" - "$work" "$compose_version" <<'PYEOF'
-import os, re, shlex, sys
+import json, os, re, shlex, sys
 import yaml
 
 work, compose_version = sys.argv[1], sys.argv[2]
@@ -163,6 +185,19 @@ for variant in ("cpu", "restore", "gpu"):
               and p.get("metrics.reporter.prom.port") == "9249", f"{where}: {svc_name}: Prometheus reporter not on 9249")
         check(svc.get("build", {}).get("dockerfile") == "deploy/flink/Dockerfile",
               f"{where}: {svc_name} is not built from deploy/flink/Dockerfile")
+        health = " ".join(((svc.get("healthcheck") or {}).get("test")) or [])
+        check("8081" in health, f"{where}: {svc_name} has no health check on Flink's REST API (port 8081)")
+    check("RUNNING" in " ".join(jm["healthcheck"]["test"]), f"{where}: the JobManager's health check does not ask for a RUNNING job")
+    prom_svc, grafana = services.get("prometheus", {}), services.get("grafana")
+    prom_vols = [v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in prom_svc.get("volumes", [])]
+    for f in ("prometheus.yml", "alerts.yml"):
+        check(any(v.endswith(f"deploy/prometheus/{f}:/etc/prometheus/{f}:ro") for v in prom_vols),
+              f"{where}: prometheus does not mount deploy/prometheus/{f} at /etc/prometheus/{f}")
+    if check(grafana is not None, f"{where}: no grafana service"):
+        gvols = [v if isinstance(v, str) else f"{v.get('source')}:{v.get('target')}" for v in grafana.get("volumes", [])]
+        grafana_mounts = {v.split(":")[1]: v.split(":")[0] for v in gvols}
+        check(any(src.endswith("deploy/grafana/provisioning") for t, src in grafana_mounts.items() if t == "/etc/grafana/provisioning"),
+              f"{where}: grafana does not mount deploy/grafana/provisioning at /etc/grafana/provisioning")
     check(gpu.get("build", {}).get("args", {}).get("VARIANT") == "gpu", f"{where}: taskmanager-gpu is not the gpu variant")
     check("gpu" in (gpu.get("profiles") or []), f"{where}: taskmanager-gpu is not in the gpu profile")
     devices = (((gpu.get("deploy") or {}).get("resources") or {}).get("reservations") or {}).get("devices") or []
@@ -228,6 +263,11 @@ if check(fd is not None, f"{where}: no FlinkDeployment"):
                     problems.append(f"{where}: nvidia.com/gpu {part} is not a number")
     check(gpus >= 1, f"{where}: TaskManager podTemplate (flink-main-container) requests no nvidia.com/gpu")
     check((spec.get("taskManager") or {}).get("resource"), f"{where}: taskManager.resource is missing")
+    for role, port in (("jobManager", 8081), ("taskManager", "metrics")):
+        pod = ((spec.get(role) or {}).get("podTemplate") or {}).get("spec") or {}
+        main = next((c for c in pod.get("containers") or [] if c.get("name") == "flink-main-container"), {})
+        probe = ((main.get("livenessProbe") or {}).get("httpGet") or {})
+        check(probe.get("port") == port, f"{where}: {role} has no livenessProbe on port {port}")
     check((spec.get("jobManager") or {}).get("resource"), f"{where}: jobManager.resource is missing")
 
 # --- Prometheus scrape config
@@ -235,6 +275,103 @@ prom = yaml.safe_load(open("deploy/prometheus/prometheus.yml"))
 text = yaml.safe_dump(prom)
 check("jobmanager:9249" in text, "prometheus.yml does not scrape jobmanager:9249")
 check(re.search(r"taskmanager", text) and "9249" in text, "prometheus.yml does not scrape the TaskManagers on 9249")
+
+# --- Strimzi KafkaTopic resources
+where = "deploy/k8s/kafka-topics.yaml"
+topic_docs = [d for d in yaml.safe_load_all(open(where)) if d]
+default_topics = dict(re.findall(r"^\|\s*`(topic\.[a-z\-]+)`\s*\|\s*`([a-z\-]+)`", table, re.M))
+check(len(default_topics) == 6, f"README.md: expected 6 topic.* options with defaults, found {sorted(default_topics)}")
+kafka_topics = {}
+for d in topic_docs:
+    name = (d.get("spec") or {}).get("topicName") or (d.get("metadata") or {}).get("name")
+    check(d.get("apiVersion") == "kafka.strimzi.io/v1beta2" and d.get("kind") == "KafkaTopic",
+          f"{where}: {name}: not a kafka.strimzi.io/v1beta2 KafkaTopic")
+    kafka_topics[name] = d
+clusters = {((d.get("metadata") or {}).get("labels") or {}).get("strimzi.io/cluster") for d in topic_docs}
+check(len(clusters) == 1 and None not in clusters, f"{where}: every KafkaTopic needs the same strimzi.io/cluster label, got {clusters}")
+parallelism = int(((fd or {}).get("spec") or {}).get("job", {}).get("parallelism") or 1)
+for option, topic in default_topics.items():
+    d = kafka_topics.get(topic)
+    if not check(d is not None, f"{where}: no KafkaTopic for {topic} ({option})"):
+        continue
+    spec = d.get("spec") or {}
+    conf = spec.get("config") or {}
+    partitions, replicas = spec.get("partitions"), spec.get("replicas")
+    if not check(isinstance(partitions, int) and isinstance(replicas, int) and partitions >= 1 and replicas >= 1,
+                 f"{where}: {topic}: partitions and replicas must be positive integers"):
+        continue
+    if topic == default_topics["topic.candidates"]:
+        check(partitions == 1, f"{where}: {topic} must have one partition (the pool's updates stay in order)")
+    else:
+        check(partitions >= parallelism, f"{where}: {topic} has {partitions} partitions, fewer than the FlinkDeployment's parallelism {parallelism}")
+    check(int(conf.get("min.insync.replicas", 1)) < replicas or replicas == 1,
+          f"{where}: {topic}: min.insync.replicas must be below replicas, or one broker down stops every write")
+    check(str(conf.get("retention.ms")) == "-1" and int(conf.get("retention.bytes", 0)) > 0,
+          f"{where}: {topic}: retention must be by size (retention.ms -1, retention.bytes set): outputs carry event-time timestamps")
+features = kafka_topics.get(default_topics.get("topic.features"), {})
+check(int(((features.get("spec") or {}).get("config") or {}).get("retention.bytes", 0)) >=
+      max(int(((d.get("spec") or {}).get("config") or {}).get("retention.bytes", 0)) for d in topic_docs),
+      f"{where}: sequence-features, the largest topic, should have the largest retention.bytes")
+
+# --- Alert rules (promtool has checked the syntax and run the tests)
+rules = [r for g in yaml.safe_load(open("deploy/prometheus/alerts.yml"))["groups"] for r in g["rules"]]
+alerts = [r for r in rules if "alert" in r]
+ops = open("docs/operations.md", encoding="utf-8").read()
+headings = set(re.findall(r"^#+\s+(.*?)\s*$", ops, re.M))
+for a in alerts:
+    name = a["alert"]
+    check((a.get("labels") or {}).get("severity") in ("warning", "critical"), f"alerts.yml: {name} has no severity warning|critical")
+    ann = a.get("annotations") or {}
+    check(ann.get("summary") and ann.get("description"), f"alerts.yml: {name} needs a summary and a description")
+    for section in re.findall(r'docs/operations\.md, "([^"]+)"', ann.get("description", "")):
+        check(section in headings, f"alerts.yml: {name} cites docs/operations.md section {section!r}, which does not exist")
+avsc = json.load(open("schemas/src/main/avro/DeadLetter.avsc"))
+kinds = next(f["type"]["symbols"] for f in avsc["fields"] if f["name"] == "error_kind")
+recorded = {(r.get("labels") or {}).get("kind") for r in rules if r.get("record") == "seqrec:dead_letters:rate5m"}
+for kind in kinds:
+    check(kind in recorded and any(f"_deadLetters_{kind}[" in r["expr"] for r in rules if r.get("record") == "seqrec:dead_letters:rate5m"),
+          f"alerts.yml: no seqrec:dead_letters:rate5m rule for ErrorKind {kind}")
+check(set(recorded) <= set(kinds), f"alerts.yml: dead-letter rules for kinds the schema lacks: {sorted(set(recorded) - set(kinds))}")
+
+# --- Grafana: provisioning as Compose mounts it, and the dashboard's structure
+where = "deploy/grafana"
+ds = yaml.safe_load(open("deploy/grafana/provisioning/datasources/prometheus.yml"))["datasources"]
+ds_uids = {d["uid"] for d in ds if d.get("type") == "prometheus"}
+check(any(d.get("url") == "http://prometheus:9090" for d in ds), f"{where}: the datasource does not point at http://prometheus:9090")
+providers = yaml.safe_load(open("deploy/grafana/provisioning/dashboards/seqrec.yml"))["providers"]
+check(any((p.get("options") or {}).get("path") == "/etc/grafana/dashboards" for p in providers),
+      f"{where}: the dashboard provider does not read /etc/grafana/dashboards, where Compose mounts the dashboards")
+n_queries = 0
+for fname in sorted(os.listdir("deploy/grafana/dashboards")):
+    where = f"deploy/grafana/dashboards/{fname}"
+    dash = json.load(open(os.path.join("deploy/grafana/dashboards", fname)))
+    check(dash.get("uid") and dash.get("title") and isinstance(dash.get("schemaVersion"), int), f"{where}: needs uid, title, schemaVersion")
+    variables = {v["name"] for v in (dash.get("templating") or {}).get("list", [])}
+    ids = [p.get("id") for p in dash.get("panels", [])]
+    check(len(ids) == len(set(ids)) and all(isinstance(i, int) for i in ids), f"{where}: panel ids must be unique integers")
+    cells = set()
+    for p in dash.get("panels", []):
+        title, g = p.get("title"), p.get("gridPos") or {}
+        check(title, f"{where}: panel {p.get('id')} has no title")
+        if not check(all(isinstance(g.get(k), int) for k in "hwxy") and g["x"] + g["w"] <= 24,
+                     f"{where}: panel {title!r}: gridPos must have integer h, w, x, y within 24 columns"):
+            continue
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                check((x, y) not in cells, f"{where}: panel {title!r} overlaps another at column {x}, row {y}")
+                cells.add((x, y))
+        if p.get("type") == "row":
+            continue
+        check(p.get("type") in ("timeseries", "stat", "gauge", "table", "bargauge"), f"{where}: panel {title!r} has type {p.get('type')!r}")
+        check((p.get("datasource") or {}).get("uid") in ds_uids, f"{where}: panel {title!r} does not use the provisioned datasource")
+        targets = p.get("targets") or []
+        check(targets, f"{where}: panel {title!r} has no query")
+        check(len({t.get("refId") for t in targets}) == len(targets), f"{where}: panel {title!r}: refIds must be unique")
+        for t in targets:
+            expr = t.get("expr") or ""
+            n_queries += check(expr.strip(), f"{where}: panel {title!r} has an empty query") and 1 or 0
+            for var in re.findall(r"\$(\w+)", expr):
+                check(var.startswith("__") or var in variables, f"{where}: panel {title!r} uses ${var}, which is not a variable")
 
 if problems:
     for p in problems:
@@ -244,5 +381,7 @@ if problems:
 print(f"[validate] OK: docker-compose.yml valid for docker-compose {compose_version} (cpu, gpu, restore); "
       f"{n_args} job argument lists use only README options ({len(keys)} keys); "
       f"k8s FlinkDeployment {fd['metadata']['name']}: application mode, upgradeMode savepoint, "
-      f"{gpus} GPU per TaskManager; Prometheus scrapes JobManager and TaskManagers")
+      f"{gpus} GPU per TaskManager, probes on JobManager and TaskManagers; Prometheus scrapes JobManager and TaskManagers "
+      f"with {len(alerts)} alerts (promtool: config checked, rule tests passed); Grafana dashboard: {n_queries} queries; "
+      f"{len(kafka_topics)} Strimzi KafkaTopics")
 PYEOF

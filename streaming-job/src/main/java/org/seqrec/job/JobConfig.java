@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 import org.seqrec.cli.CommandLine;
@@ -28,7 +29,8 @@ import org.seqrec.job.sink.RecordSizes;
 
 /**
  * The job's whole configuration, typed and validated in one place. Read from {@code --key value}
- * arguments and, under them, from the properties file that {@code --config-file} names; every key is
+ * arguments and, under them, from the properties file that {@code --config-file} names, and under both
+ * from Flink's configuration ({@link JobConfigSources}); every key is
  * listed in {@link #OPTIONS} and documented in the README. Unknown keys and out-of-range values stop
  * start-up with a message that names the key and what to fix. Keys starting with
  * {@value #KAFKA_CLIENT_PREFIX} are passed, without the prefix, to every Kafka client (security
@@ -197,7 +199,12 @@ public final class JobConfig implements Serializable {
 
     /** Parses {@code --key value} or {@code --key=value} arguments and validates them. */
     public static JobConfig fromArgs(String... args) {
-        return fromMap(COMMAND_LINE.parse(args));
+        return fromMap(arguments(args));
+    }
+
+    /** The job's arguments as keys and values, unvalidated; unknown keys are refused with the known ones. */
+    static Map<String, String> arguments(String... args) {
+        return COMMAND_LINE.parse(args);
     }
 
     /**
@@ -205,9 +212,18 @@ public final class JobConfig implements Serializable {
      * given here wins over the file's); keys absent from both take their defaults.
      */
     public static JobConfig fromMap(Map<String, String> arguments) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (arguments.containsKey(CONFIG_FILE.key())) {
-            settings.putAll(readFile(Path.of(arguments.get(CONFIG_FILE.key()))));
+        return fromMap(Map.of(), arguments);
+    }
+
+    /**
+     * As {@link #fromMap(Map)}, over a lowest layer of settings (from Flink's configuration: see
+     * {@link JobConfigSources}), which may name the config file too: base, then the file, then arguments.
+     */
+    static JobConfig fromMap(Map<String, String> base, Map<String, String> arguments) {
+        Map<String, String> settings = new LinkedHashMap<>(base);
+        String file = arguments.getOrDefault(CONFIG_FILE.key(), base.get(CONFIG_FILE.key()));
+        if (file != null) {
+            settings.putAll(readFile(Path.of(file)));
         }
         settings.putAll(arguments);
         List<String> known = OPTIONS.stream().map(ConfigOption::key).toList();
@@ -240,9 +256,10 @@ public final class JobConfig implements Serializable {
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 
+    /** Sensitive by Flink's own list of key parts or by the job's. */
     static boolean isSensitive(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        return SENSITIVE_KEY_PARTS.stream().anyMatch(lower::contains);
+        return GlobalConfiguration.isSensitive(key) || SENSITIVE_KEY_PARTS.stream().anyMatch(lower::contains);
     }
 
     public Instant minEventTime() {

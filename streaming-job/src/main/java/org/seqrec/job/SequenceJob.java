@@ -6,12 +6,6 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -88,30 +82,10 @@ public final class SequenceJob {
                 KafkaSinks.encoded(sinks, "recommendations", config.get(JobConfig.RECOMMENDATIONS_TOPIC)));
     }
 
+    /** The job's options from Flink's configuration, the config file and the arguments ({@link JobConfigSources}). */
     public static void main(String[] args) throws Exception {
-        JobConfig config = JobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        fromConfig(config).execute(env);
-    }
-
-    /**
-     * Settings the job needs from Flink itself: RocksDB state (with its size reported as metrics),
-     * checkpointing, exactly-once, and no Kryo: every type that crosses the network or lands in state is one
-     * Flink serializes itself (POJOs, Avro enums, primitives, arrays), so a type that would fall back to
-     * Kryo fails the job at submission instead of slowing it down.
-     */
-    public static Configuration flinkConfiguration(JobConfig config) {
-        Configuration flink = new Configuration();
-        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        flink.set(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true);
-        flink.set(RocksDBNativeMetricOptions.MONITOR_TOTAL_SST_FILES_SIZE, true);
-        flink.set(RocksDBNativeMetricOptions.ESTIMATE_NUM_KEYS, true);
-        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobConfig.CHECKPOINT_DIR));
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobConfig.CHECKPOINT_INTERVAL));
-        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        flink.set(PipelineOptions.GENERIC_TYPES, false);
-        return flink;
+        fromConfig(JobConfigSources.resolve(env.getConfiguration(), args)).execute(env);
     }
 
     /** Interactions keyed by user: the sequence state's input. */
@@ -145,9 +119,12 @@ public final class SequenceJob {
                 config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES));
     }
 
-    /** Adds the job's operators to the environment. */
+    /**
+     * Adds the job's operators to the environment, and the Flink settings it needs where the environment's
+     * configuration leaves them unset ({@link FlinkDefaults}).
+     */
     public void build(StreamExecutionEnvironment env) {
-        env.configure(flinkConfiguration(config));
+        env.configure(FlinkDefaults.under(env.getConfiguration(), config));
         SequenceUpdater sequenceUpdater = new SequenceUpdater(config.get(JobConfig.MAX_SEQUENCE_LENGTH),
                 config.get(JobConfig.STATE_TTL));
 

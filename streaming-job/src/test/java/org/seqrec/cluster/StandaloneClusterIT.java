@@ -39,12 +39,15 @@ class StandaloneClusterIT {
                 "scoring.model-path", Path.of("..", "model-export", "models", "attn_mvp.onnx").toAbsolutePath().toString(),
                 "scoring.device", "auto", "checkpoint.interval", "1s",
                 "checkpoint.dir", dir.resolve("checkpoints").toUri().toString()));
+        // Two options come through Flink's own configuration (-D seqrec.<option>), as a platform would set them.
+        List<String> flinkOptions = List.of("-Dseqrec.topic.recommendations=" + settings.remove("topic.recommendations"),
+                "-Dseqrec.checkpoint.interval=" + settings.remove("checkpoint.interval"));
         settings.forEach((key, value) -> args.addAll(List.of("--" + key, value)));
         List<InteractionEvent> events = MovieLens.events(MovieLens.DEFAULT_DIR_FROM_MODULE).subList(0, 6_000);
 
         try (StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(dir, Files.readString(LIB_CLASSPATH).trim(), 2);
                 KafkaProducer<byte[], byte[]> producer = Topics.producer()) {
-            String first = cluster.submit(JOB_JAR.toAbsolutePath(), null, args);
+            String first = cluster.submit(JOB_JAR.toAbsolutePath(), null, flinkOptions, args);
             cluster.awaitJobState(first, "RUNNING");
             topics.produce(producer, events.subList(0, 3_000), "first");
             Topics.awaitCommitted(topics.features(), 3_000);
@@ -52,7 +55,7 @@ class StandaloneClusterIT {
 
             String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"));
             cluster.awaitJobState(first, "FINISHED");
-            String second = cluster.submit(JOB_JAR.toAbsolutePath(), savepoint, args);
+            String second = cluster.submit(JOB_JAR.toAbsolutePath(), savepoint, flinkOptions, args);
             cluster.awaitJobState(second, "RUNNING");
             topics.produce(producer, events.subList(3_000, 6_000), "second");
             Topics.awaitCommitted(topics.features(), 6_000);

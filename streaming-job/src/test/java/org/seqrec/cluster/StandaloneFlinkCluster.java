@@ -79,12 +79,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         awaitTaskManagers(taskManagers);
     }
 
-    /** Submits a job jar detached; returns the job id. */
-    String submit(Path jar, String savepoint, List<String> jobArgs) throws Exception {
+    /** Submits a job jar detached, with Flink's {@code -Dkey=value} options; returns the job id. */
+    String submit(Path jar, String savepoint, List<String> flinkOptions, List<String> jobArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", "-d", "-m", "127.0.0.1:" + restPort));
         if (savepoint != null) {
             args.addAll(List.of("-s", savepoint));
         }
+        args.addAll(flinkOptions);
         args.add(jar.toString());
         args.addAll(jobArgs);
         String out = cli(args);

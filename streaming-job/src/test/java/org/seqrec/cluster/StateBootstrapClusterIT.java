@@ -66,7 +66,7 @@ class StateBootstrapClusterIT {
             settings.putAll(Map.of("source.starting-offsets", "timestamp", "source.starting-timestamp", handOver.group(1)));
             List<String> args = new ArrayList<>();
             settings.forEach((key, value) -> args.addAll(List.of("--" + key, value)));
-            String job = cluster.submit(JOB_JAR.toAbsolutePath(), savepoint, args);
+            String job = cluster.submit(JOB_JAR.toAbsolutePath(), savepoint, List.of(), args);
             cluster.awaitJobState(job, "RUNNING");
             topics.produce(producer, fromKafka, "after");
             Topics.awaitCommitted(topics.features(), fromKafka.size());

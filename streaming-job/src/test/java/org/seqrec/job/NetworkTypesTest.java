@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.types.PojoTestUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +50,7 @@ class NetworkTypesTest {
 
     @Test
     void theJobSwitchesGenericTypesOff() {
-        assertThat(new SerializerConfigImpl(SequenceJob.flinkConfiguration(JobConfig.fromArgs())).hasGenericTypesDisabled())
+        assertThat(new SerializerConfigImpl(FlinkDefaults.under(new Configuration(), JobConfig.fromArgs())).hasGenericTypesDisabled())
                 .isTrue();
     }
 }
