@@ -55,7 +55,15 @@ public final class JobConfig implements Serializable {
             .stringType().defaultValue("interactions").withDescription("Input: InteractionEvent records keyed by user.");
     public static final ConfigOption<String> FEATURES_TOPIC = ConfigOptions.key("topic.features")
             .stringType().defaultValue("sequence-features")
-            .withDescription("Output: a SequenceFeature record for every accepted interaction.");
+            .withDescription("Output: SequenceFeature records, as features.emit says (by default one per accepted interaction).");
+    public static final ConfigOption<FeatureEmission> FEATURES_EMIT = ConfigOptions.key("features.emit")
+            .enumType(FeatureEmission.class).defaultValue(FeatureEmission.EVERY_EVENT)
+            .withDescription("'every-event' (a feature record per accepted interaction: the training log),"
+                    + " 'coalesced' (at most one per user per features.coalesce-interval, the latest sequence, for a"
+                    + " compacted topic keyed by user) or 'off'.");
+    public static final ConfigOption<Duration> FEATURES_COALESCE_INTERVAL = ConfigOptions
+            .key("features.coalesce-interval").durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("With features.emit 'coalesced': the longest a user's latest sequence waits to be written.");
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("topic.dead-letters")
             .stringType().defaultValue("dead-letters")
             .withDescription("Output: a DeadLetter record for every input record that failed to decode or validate.");
@@ -66,6 +74,21 @@ public final class JobConfig implements Serializable {
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Which feature records the job writes. */
+    public enum FeatureEmission {
+        /** One per accepted interaction: the exact inputs for training. */
+        EVERY_EVENT,
+        /** At most one per user per interval, the latest sequence: for a compacted topic or a feature store. */
+        COALESCED,
+        /** None. */
+        OFF;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -175,7 +198,8 @@ public final class JobConfig implements Serializable {
 
     /** Every option, in the order the README documents them. */
     public static final List<ConfigOption<?>> OPTIONS = List.of(
-            CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, DEAD_LETTER_TOPIC,
+            CONFIG_FILE, BOOTSTRAP_SERVERS, GROUP_ID, INTERACTIONS_TOPIC, FEATURES_TOPIC, FEATURES_EMIT,
+            FEATURES_COALESCE_INTERVAL, DEAD_LETTER_TOPIC,
             RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, STARTING_TIMESTAMP, BOUNDED,
             MAX_SEQUENCE_LENGTH, STATE_TTL, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
@@ -323,6 +347,7 @@ public final class JobConfig implements Serializable {
         }
         requirePositive(problems, POOL_TOP_K, get(POOL_TOP_K));
         requirePositive(problems, DEAD_LETTER_MAX_RAW_BYTES, get(DEAD_LETTER_MAX_RAW_BYTES));
+        requirePositive(problems, FEATURES_COALESCE_INTERVAL, get(FEATURES_COALESCE_INTERVAL).toMillis());
         if (problems.isEmpty()) {
             requireRecordsFit(problems);
         }

@@ -27,6 +27,7 @@ import org.seqrec.job.scoring.BatchScorer;
 import org.seqrec.job.scoring.Device;
 import org.seqrec.job.scoring.PoolRefresher;
 import org.seqrec.job.scoring.RankingModel;
+import org.seqrec.job.sequence.FeatureCoalescer;
 import org.seqrec.job.sequence.ScoringTask;
 import org.seqrec.job.sequence.SequenceUpdate;
 import org.seqrec.job.sequence.SequenceUpdater;
@@ -133,8 +134,8 @@ public final class SequenceJob {
         KeyedStream<Interaction, String> byUser = interactions.keyBy(interaction -> interaction.userId);
 
         if (!config.get(JobConfig.SCORING_ENABLED)) {
-            byUser.process(sequenceUpdater.interactionsOnly()).name(SequenceUpdater.UID).uid(SequenceUpdater.UID)
-                    .sinkTo(featureSink).name("features-sink").uid("features-sink");
+            writeFeatures(byUser.process(sequenceUpdater.interactionsOnly())
+                    .name(SequenceUpdater.UID).uid(SequenceUpdater.UID));
             deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
             return;
         }
@@ -147,7 +148,7 @@ public final class SequenceJob {
         SingleOutputStreamOperator<SequenceUpdate> updates = byUser
                 .connect(requests.keyBy(request -> request.userId))
                 .process(sequenceUpdater).name(SequenceUpdater.UID).uid(SequenceUpdater.UID);
-        updates.sinkTo(featureSink).name("features-sink").uid("features-sink");
+        writeFeatures(updates);
 
         DataStream<ScoringTask> refreshes = updates.keyBy(update -> update.userId)
                 .connect(pool.broadcast(PoolRefresher.POOL))
@@ -163,6 +164,21 @@ public final class SequenceJob {
                 .uid("batch-scorer")
                 .sinkTo(recommendationSink).name("recommendations-sink").uid("recommendations-sink");
         deadLetters.sinkTo(deadLetterSink).name("dead-letters-sink").uid("dead-letters-sink");
+    }
+
+    /** The feature records, as {@code features.emit} says: every update, the latest per user per interval, or none. */
+    private void writeFeatures(DataStream<SequenceUpdate> updates) {
+        DataStream<SequenceUpdate> features = switch (config.get(JobConfig.FEATURES_EMIT)) {
+            case EVERY_EVENT -> updates;
+            case COALESCED -> updates.keyBy(update -> update.userId)
+                    .transform("feature-coalescer", TypeInformation.of(SequenceUpdate.class),
+                            new FeatureCoalescer(config.get(JobConfig.FEATURES_COALESCE_INTERVAL)))
+                    .uid("feature-coalescer");
+            case OFF -> null;
+        };
+        if (features != null) {
+            features.sinkTo(featureSink).name("features-sink").uid("features-sink");
+        }
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {

@@ -6,7 +6,12 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 
 /**
@@ -16,46 +21,70 @@ import org.apache.flink.util.Collector;
  *
  * <p>The first update after a quiet period starts the interval; later ones replace the pending update;
  * the processing-time timer at the interval's end emits it and clears the state, so a quiet user holds
- * neither state nor timers. Metrics: {@code features.coalesced} (updates replaced before emission).
+ * neither state nor timers. At the end of a bounded input every pending update is written, since Flink
+ * does not fire processing-time timers then. Metrics: {@code features.coalesced} (updates replaced
+ * before they were written).
  */
-public final class FeatureCoalescer extends KeyedProcessFunction<String, SequenceUpdate, SequenceUpdate> {
+public final class FeatureCoalescer extends KeyedProcessOperator<String, SequenceUpdate, SequenceUpdate>
+        implements BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
 
     static final ValueStateDescriptor<SequenceUpdate> PENDING =
             new ValueStateDescriptor<>("pending-feature", TypeInformation.of(SequenceUpdate.class));
 
-    private final long intervalMillis;
-
-    private transient ValueState<SequenceUpdate> pending;
-    private transient Counter coalesced;
-
     public FeatureCoalescer(Duration interval) {
-        this.intervalMillis = interval.toMillis();
+        super(new Coalesce(interval.toMillis()));
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getState(PENDING);
-        coalesced = getRuntimeContext().getMetricGroup().addGroup("features").counter("coalesced");
+    public void endInput() throws Exception {
+        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, PENDING,
+                (user, pending) -> {
+                    SequenceUpdate latest = pending.value();
+                    if (latest != null) {
+                        output.collect(new StreamRecord<>(latest, latest.eventTime));
+                    }
+                });
     }
 
-    @Override
-    public void processElement(SequenceUpdate update, Context ctx, Collector<SequenceUpdate> out) throws Exception {
-        if (pending.value() == null) {
-            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + intervalMillis);
-        } else {
-            coalesced.inc();
+    private static final class Coalesce extends KeyedProcessFunction<String, SequenceUpdate, SequenceUpdate> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final long intervalMillis;
+
+        private transient ValueState<SequenceUpdate> pending;
+        private transient Counter coalesced;
+
+        Coalesce(long intervalMillis) {
+            this.intervalMillis = intervalMillis;
         }
-        pending.update(update);
-    }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SequenceUpdate> out) throws Exception {
-        SequenceUpdate latest = pending.value();
-        if (latest != null) {
-            out.collect(latest);
-            pending.clear();
+        @Override
+        public void open(OpenContext openContext) {
+            pending = getRuntimeContext().getState(PENDING);
+            coalesced = getRuntimeContext().getMetricGroup().addGroup("features").counter("coalesced");
+        }
+
+        @Override
+        public void processElement(SequenceUpdate update, Context ctx, Collector<SequenceUpdate> out) throws Exception {
+            if (pending.value() == null) {
+                long now = ctx.timerService().currentProcessingTime();
+                ctx.timerService().registerProcessingTimeTimer(now + intervalMillis);
+            } else {
+                coalesced.inc();
+            }
+            pending.update(update);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<SequenceUpdate> out) throws Exception {
+            SequenceUpdate latest = pending.value();
+            if (latest != null) {
+                out.collect(latest);
+                pending.clear();
+            }
         }
     }
 }

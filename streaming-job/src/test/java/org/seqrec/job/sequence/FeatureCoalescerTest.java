@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.seqrec.avro.Action;
 import org.seqrec.job.ingest.Interaction;
@@ -25,8 +23,10 @@ class FeatureCoalescerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, SequenceUpdate, SequenceUpdate> harness()
             throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureCoalescer(Duration.ofMillis(INTERVAL)),
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new FeatureCoalescer(Duration.ofMillis(INTERVAL)),
                 (SequenceUpdate u) -> u.userId, Types.STRING);
+        harness.open();
+        return harness;
     }
 
     @Test
@@ -66,8 +66,7 @@ class FeatureCoalescerTest {
             harness.processElement(update("u", "e2", 2), 2);
             var subtaskState = harness.snapshot(1, 100);
             try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new FeatureCoalescer(Duration.ofMillis(INTERVAL))),
-                    (SequenceUpdate u) -> u.userId, Types.STRING)) {
+                    new FeatureCoalescer(Duration.ofMillis(INTERVAL)), (SequenceUpdate u) -> u.userId, Types.STRING)) {
                 restored.setup();
                 restored.initializeState(subtaskState);
                 restored.open();
@@ -75,6 +74,19 @@ class FeatureCoalescerTest {
                 assertThat(restored.extractOutputValues()).extracting(u -> u.triggerEventId).containsExactly("e2");
                 assertThat(restored.numKeyedStateEntries()).isZero();
             }
+        }
+    }
+
+    @Test
+    void theEndOfABoundedInputWritesEveryPendingUpdate() throws Exception {
+        try (var harness = harness()) {
+            harness.setProcessingTime(0);
+            harness.processElement(update("u", "e1", 1), 1);
+            harness.processElement(update("u", "e2", 2), 2);
+            harness.processElement(update("v", "f1", 1), 1);
+            harness.endInput();
+            assertThat(harness.extractOutputValues()).extracting(u -> u.triggerEventId)
+                    .containsExactlyInAnyOrder("e2", "f1");
         }
     }
 }
