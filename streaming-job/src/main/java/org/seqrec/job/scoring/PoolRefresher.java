@@ -1,5 +1,6 @@
 package org.seqrec.job.scoring;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -101,12 +103,7 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
                     pending.clear();
                 }
             }
-            if (refresh(update, ctx.getBroadcastState(POOL).immutableEntries(), out)) {
-                nextAllowed.update(now + intervalMillis);
-                ctx.timerService().registerProcessingTimeTimer(now + intervalMillis);
-            } else {
-                nextAllowed.clear();
-            }
+            refreshAndWait(update, ctx.getBroadcastState(POOL).immutableEntries(), now, ctx.timerService(), out);
         } else {
             if (pending.value() != null) {
                 coalesced.inc();
@@ -123,9 +120,15 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
             return;
         }
         pending.clear();
-        if (refresh(update, ctx.getBroadcastState(POOL).immutableEntries(), out)) {
-            nextAllowed.update(timestamp + intervalMillis);
-            ctx.timerService().registerProcessingTimeTimer(timestamp + intervalMillis);
+        refreshAndWait(update, ctx.getBroadcastState(POOL).immutableEntries(), timestamp, ctx.timerService(), out);
+    }
+
+    /** Refreshes and starts an interval at {@code now}; with nothing to rank, the user keeps no refresh state. */
+    private void refreshAndWait(SequenceUpdate update, Iterable<Map.Entry<String, Boolean>> pool, long now,
+            TimerService timers, Collector<ScoringTask> out) throws IOException {
+        if (refresh(update, pool, out)) {
+            nextAllowed.update(now + intervalMillis);
+            timers.registerProcessingTimeTimer(now + intervalMillis);
         } else {
             nextAllowed.clear();
         }

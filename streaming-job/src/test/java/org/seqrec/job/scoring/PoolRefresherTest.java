@@ -49,10 +49,7 @@ class PoolRefresherTest {
 
     @Test
     void shouldRefreshAtOnceThenCoalesceUntilTheIntervalEnds() throws Exception {
-        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c", "d"}), 0);
-        harness.processElement(interact("e1", "a", 1), 1);
-        harness.setProcessingTime(100);
-        harness.processElement(interact("e2", "b", 2), 2);
+        refreshThenHoldOne();
         harness.processElement(interact("e3", "c", 3), 3);
         assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e1");
         assertThat(harness.extractOutputValues().get(0).candidateItemIds).containsExactly("b", "c", "d");
@@ -126,10 +123,7 @@ class PoolRefresherTest {
      */
     @Test
     void anInteractionAfterTheIntervalButBeforeItsTimerSupersedesThePendingRefresh() throws Exception {
-        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c", "d"}), 0);
-        harness.processElement(interact("e1", "a", 1), 1);
-        harness.setProcessingTime(100);
-        harness.processElement(interact("e2", "b", 2), 2);
+        refreshThenHoldOne();
         OperatorSubtaskState snapshot = harness.snapshot(1, 100);
         harness.close();
 
@@ -155,6 +149,14 @@ class PoolRefresherTest {
         PoolRefresher refresher = refresher(Duration.ofMillis(INTERVAL));
         harness = restored(refresher, snapshot, 0);
         assertThat(refresher.poolSize()).isEqualTo(3);
+    }
+
+    /** Pool a, b, c, d; e1 refreshes at once, e2 (100 ms later) waits for the interval to end. */
+    private void refreshThenHoldOne() throws Exception {
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c", "d"}), 0);
+        harness.processElement(interact("e1", "a", 1), 1);
+        harness.setProcessingTime(100);
+        harness.processElement(interact("e2", "b", 2), 2);
     }
 
     private static PoolRefresher refresher(Duration interval) {
