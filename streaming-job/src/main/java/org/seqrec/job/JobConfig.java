@@ -89,6 +89,11 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
             .stringType().defaultValue("file:///tmp/seqrec/checkpoints")
             .withDescription("Durable checkpoint storage URI (file://, s3://, ...).");
+    public static final ConfigOption<Integer> CHECKPOINT_TOLERABLE_FAILURES = ConfigOptions
+            .key("checkpoint.tolerable-failures").intType().defaultValue(3)
+            .withDescription("Consecutive failed checkpoints (storage errors, timeouts) the job rides out before it"
+                    + " fails over; outputs wait for the next completed checkpoint meanwhile. (This + 1) x"
+                    + " checkpoint.interval must stay below sink.transaction-timeout.");
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
             .stringType().defaultValue("exactly-once").withDescription("'exactly-once' or 'at-least-once'.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("sink.transaction-timeout")
@@ -154,8 +159,8 @@ public final class JobConfig implements Serializable {
             MAX_SEQUENCE_LENGTH, STATE_TTL, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, MAX_RECORD_BYTES, DEAD_LETTER_MAX_RAW_BYTES,
-            TRANSACTIONAL_ID_PREFIX);
+            CHECKPOINT_TOLERABLE_FAILURES, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, MAX_RECORD_BYTES,
+            DEAD_LETTER_MAX_RAW_BYTES, TRANSACTIONAL_ID_PREFIX);
 
     /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
     static final List<String> SENSITIVE_KEY_PARTS = List.of("password", "secret", "jaas", "key", "token", "credential");
@@ -323,9 +328,15 @@ public final class JobConfig implements Serializable {
             problems.add(TRANSACTION_TIMEOUT.key() + " is " + timeout + ", above the broker's default maximum of 15 min:"
                     + " lower it, or raise transaction.max.timeout.ms on the brokers and this check's limit with it");
         }
-        if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
-            problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()
-                    + " (" + get(CHECKPOINT_INTERVAL) + "), or transactions expire before they commit");
+        int tolerable = get(CHECKPOINT_TOLERABLE_FAILURES);
+        if (tolerable < 0) {
+            problems.add(CHECKPOINT_TOLERABLE_FAILURES.key() + " must not be negative, got " + tolerable);
+        }
+        Duration longestUncommitted = get(CHECKPOINT_INTERVAL).multipliedBy(Math.max(tolerable, 0) + 1L);
+        if (timeout.compareTo(longestUncommitted) <= 0) {
+            problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed ("
+                    + CHECKPOINT_TOLERABLE_FAILURES.key() + " + 1) x " + CHECKPOINT_INTERVAL.key() + " (" + longestUncommitted + "): a transaction waits"
+                    + " that long for its commit when checkpoints fail, and one the broker has aborted is lost");
         }
     }
 

@@ -106,6 +106,7 @@ public final class SequenceJob {
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobConfig.CHECKPOINT_DIR));
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobConfig.CHECKPOINT_INTERVAL));
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, config.get(JobConfig.CHECKPOINT_TOLERABLE_FAILURES));
         return flink;
     }
 

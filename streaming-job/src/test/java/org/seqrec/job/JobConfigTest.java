@@ -47,7 +47,13 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.transaction-timeout", "20 min"))
                 .hasMessageContaining("above the broker's default maximum of 15 min");
         assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval", "11 min"))
-                .hasMessageContaining("must exceed checkpoint.interval");
+                .hasMessageContaining("must exceed (checkpoint.tolerable-failures + 1) x checkpoint.interval (PT44M)");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval", "1 min",
+                "--checkpoint.tolerable-failures", "10", "--sink.transaction-timeout", "10 min"))
+                .hasMessageContaining("sink.transaction-timeout (PT10M) must exceed (checkpoint.tolerable-failures + 1)"
+                        + " x checkpoint.interval (PT11M)");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.tolerable-failures", "-1"))
+                .hasMessageContaining("checkpoint.tolerable-failures must not be negative");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.delivery-guarantee", "maybe"))
                 .hasMessageContaining("'exactly-once' or 'at-least-once'");
         assertThatThrownBy(() -> JobConfig.fromArgs("--validation.min-event-time", "yesterday"))
