@@ -23,7 +23,8 @@ import org.seqrec.testing.Topics;
  * The deployable jar on a real multi-process Flink cluster (a JobManager and two TaskManagers in their own
  * JVMs, ONNX Runtime on the cluster's classpath as Flink's lib/ would hold it, never in the job jar),
  * submitted with Flink's CLI, fed real data through a real broker, stopped with a savepoint and resubmitted
- * from it. What MiniCluster hides — classloading, serialization of the job graph, packaging — is real here.
+ * from it; and, with ZooKeeper high availability, the JobManager killed mid-run and replaced. What MiniCluster
+ * hides — classloading, serialization of the job graph, packaging — is real here.
  * Runs in the integration-test phase (failsafe), after the jar is built.
  */
 class StandaloneClusterIT {

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * A real standalone Flink cluster of separate JVMs, started the way Flink's own scripts start it but from
  * Maven-resolved jars: a JobManager ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers
  * ({@code TaskManagerRunner}, with memory flags computed by {@code BashJavaUtils}). The classpath given is
- * the cluster's {@code lib/}; jobs are submitted as jars with Flink's {@code CliFrontend}.
+ * the cluster's {@code lib/}; jobs are submitted as jars with Flink's {@code CliFrontend}. The JobManager
+ * can be killed and a new one started, for tests of high availability.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
 
