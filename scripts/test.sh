@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3
-DEBIAN_PACKAGES="python3-torch python3-onnx python3-pytest python3-hypothesis python3-numpy python3-matplotlib libopenblas0-pthread prometheus python3-confluent-kafka python3-avro"
+DEBIAN_PACKAGES="python3-torch python3-onnx python3-pytest python3-hypothesis python3-numpy python3-matplotlib libopenblas0-pthread prometheus python3-confluent-kafka python3-avro zookeeper"
 missing=()
 for pkg in $DEBIAN_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -65,6 +65,11 @@ public final class KafkaBroker implements AutoCloseable {
         return start(dir -> new ClientListener("PLAINTEXT", Map.of(), Map.of()));
     }
 
+    /** Starts a plaintext broker with further broker settings ({@code server.properties} keys). */
+    public static KafkaBroker start(Map<String, String> brokerSettings) {
+        return start(dir -> new ClientListener("PLAINTEXT", Map.copyOf(brokerSettings), Map.of()));
+    }
+
     /**
      * Starts a broker whose client listener requires SASL/PLAIN authentication (SASL_PLAINTEXT) and knows
      * one client user; {@link #clientSecurity()} gives the client settings that authenticate as it.

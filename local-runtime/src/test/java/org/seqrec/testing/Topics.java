@@ -84,8 +84,20 @@ public final class Topics {
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(KafkaBroker broker, String topic) {
+        return read(broker, topic, "read_committed");
+    }
+
+    /**
+     * Everything written to the topic right now, read with isolation.level=read_uncommitted: also the records
+     * of open and aborted transactions.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) {
+        return read(SharedKafka.broker(), topic, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(KafkaBroker broker, String topic, String isolation) {
         Map<String, Object> config = client(broker);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -50,6 +50,8 @@ public final class FlinkDefaults {
                 JobConfig.CHECKPOINT_INTERVAL, config);
         defaults.unlessSet(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE,
                 null, config);
+        defaults.unlessSet(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
+                config.get(JobConfig.CHECKPOINT_TOLERABLE_FAILURES), JobConfig.CHECKPOINT_TOLERABLE_FAILURES, config);
         // Not a default: the job's types are all ones Flink serializes itself, and a type that would fall back
         // to Kryo must fail the job at submission instead of slowing it down.
         defaults.chosen.set(PipelineOptions.GENERIC_TYPES, false);
@@ -95,13 +97,16 @@ public final class FlinkDefaults {
                     + " transactional", inForce(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE));
         }
         Duration interval = inForce(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        Integer tolerable = inForce(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER);
+        Duration longestOpen = interval.multipliedBy(Math.max(tolerable == null ? 0 : tolerable, 0) + 1L);
         Duration timeout = config.get(JobConfig.TRANSACTION_TIMEOUT);
-        if (interval.compareTo(timeout) >= 0) {
-            throw new IllegalArgumentException("Invalid configuration:\n  - the checkpoint interval in force ("
-                    + CheckpointingOptions.CHECKPOINTING_INTERVAL.key() + " = " + shown(interval) + ") must be below "
-                    + JobConfig.TRANSACTION_TIMEOUT.key() + " (" + shown(timeout) + "), or the sinks' transactions expire"
-                    + " before they commit: lower the interval, or raise the timeout (and the brokers'"
-                    + " transaction.max.timeout.ms)");
+        if (longestOpen.compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException("Invalid configuration:\n  - with the checkpoint interval in force ("
+                    + CheckpointingOptions.CHECKPOINTING_INTERVAL.key() + " = " + shown(interval) + ") and "
+                    + CheckpointingOptions.TOLERABLE_FAILURE_NUMBER.key() + " = " + tolerable + ", a transaction can"
+                    + " stay open " + shown(longestOpen) + ", not below " + JobConfig.TRANSACTION_TIMEOUT.key() + " ("
+                    + shown(timeout) + "): the sinks' transactions would expire before they commit. Lower the interval"
+                    + " or the tolerance, or raise the timeout (and the brokers' transaction.max.timeout.ms)");
         }
     }
 }

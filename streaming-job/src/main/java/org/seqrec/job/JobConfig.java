@@ -133,6 +133,11 @@ public final class JobConfig implements Serializable {
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
             .stringType().defaultValue("file:///tmp/seqrec/checkpoints")
             .withDescription("Durable checkpoint storage URI (file://, s3://, ...).");
+    public static final ConfigOption<Integer> CHECKPOINT_TOLERABLE_FAILURES = ConfigOptions
+            .key("checkpoint.tolerable-failures").intType().defaultValue(3)
+            .withDescription("Consecutive failed checkpoints (storage errors, timeouts) the job rides out before it"
+                    + " fails over; outputs wait for the next completed checkpoint meanwhile. (This + 1) x"
+                    + " checkpoint.interval must stay below sink.transaction-timeout.");
     public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
             .withDescription("'exactly-once' or 'at-least-once'.");
@@ -204,7 +209,8 @@ public final class JobConfig implements Serializable {
             MAX_SEQUENCE_LENGTH, STATE_TTL, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
             MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, BROKER_TRANSACTION_MAX_TIMEOUT, MAX_RECORD_BYTES,
+            CHECKPOINT_TOLERABLE_FAILURES, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, BROKER_TRANSACTION_MAX_TIMEOUT,
+            MAX_RECORD_BYTES,
             DEAD_LETTER_MAX_RAW_BYTES, TRANSACTIONAL_ID_PREFIX);
 
     /** Parts of a key that mark its value as secret (Kafka's and Flink's conventions); such values are masked. */
@@ -374,9 +380,15 @@ public final class JobConfig implements Serializable {
                     + " transaction.max.timeout.ms on the brokers and set " + BROKER_TRANSACTION_MAX_TIMEOUT.key()
                     + " to the new value");
         }
-        if (timeout.compareTo(get(CHECKPOINT_INTERVAL)) <= 0) {
-            problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed " + CHECKPOINT_INTERVAL.key()
-                    + " (" + get(CHECKPOINT_INTERVAL) + "), or transactions expire before they commit");
+        int tolerable = get(CHECKPOINT_TOLERABLE_FAILURES);
+        if (tolerable < 0) {
+            problems.add(CHECKPOINT_TOLERABLE_FAILURES.key() + " must not be negative, got " + tolerable);
+        }
+        Duration longestUncommitted = get(CHECKPOINT_INTERVAL).multipliedBy(Math.max(tolerable, 0) + 1L);
+        if (timeout.compareTo(longestUncommitted) <= 0) {
+            problems.add(TRANSACTION_TIMEOUT.key() + " (" + timeout + ") must exceed ("
+                    + CHECKPOINT_TOLERABLE_FAILURES.key() + " + 1) x " + CHECKPOINT_INTERVAL.key() + " (" + longestUncommitted + "): a transaction waits"
+                    + " that long for its commit when checkpoints fail, and one the broker has aborted is lost");
         }
     }
 

@@ -11,19 +11,23 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A real standalone Flink cluster of separate JVMs, started the way Flink's own scripts start it but from
  * Maven-resolved jars: a JobManager ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers
  * ({@code TaskManagerRunner}, with memory flags computed by {@code BashJavaUtils}). The classpath given is
- * the cluster's {@code lib/}; jobs are submitted as jars with Flink's {@code CliFrontend}.
+ * the cluster's {@code lib/}; jobs are submitted as jars with Flink's {@code CliFrontend}. The JobManager
+ * can be killed and a new one started, for tests of high availability.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
 
@@ -38,14 +42,24 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path dir;
     private final String libClasspath;
     private final int restPort;
+    private final int taskManagers;
     private final List<Process> processes = new ArrayList<>();
+    private Process jobManager;
+    private int jobManagersStarted;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
     StandaloneFlinkCluster(Path dir, String libClasspath, int taskManagers) throws Exception {
+        this(dir, libClasspath, taskManagers, Map.of());
+    }
+
+    /** A cluster whose {@code config.yaml} also holds the given settings (high availability, for example). */
+    StandaloneFlinkCluster(Path dir, String libClasspath, int taskManagers, Map<String, String> settings)
+            throws Exception {
         this.dir = dir;
         this.libClasspath = libClasspath;
         this.restPort = freePort();
+        this.taskManagers = taskManagers;
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("config.yaml"), String.join("\n",
                 "jobmanager.rpc.address: 127.0.0.1",
@@ -67,8 +81,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 "restart-strategy.fixed-delay.delay: 1 s",
                 "io.tmp.dirs: " + Files.createDirectories(dir.resolve("tmp")),
                 "") + "\n");
-        processes.add(launch("jobmanager", List.of(), "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                List.of("--configDir", conf.toString())));
+        Files.writeString(conf.resolve("config.yaml"), settings.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue() + "\n").collect(Collectors.joining()),
+                StandardOpenOption.APPEND);
+        startJobManagerProcess();
         List<String> tmResources = taskManagerResourceParams(conf);
         for (int i = 0; i < taskManagers; i++) {
             List<String> args = new ArrayList<>(List.of("--configDir", conf.toString()));
@@ -77,6 +93,26 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", args));
         }
         awaitTaskManagers(taskManagers);
+    }
+
+    /** Kills the JobManager's JVM (SIGKILL), as a machine failure would. */
+    void killJobManager() throws InterruptedException {
+        jobManager.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        processes.remove(jobManager);
+    }
+
+    /** Starts a new JobManager on the same configuration; returns once every TaskManager has registered with it. */
+    void startJobManager() throws Exception {
+        startJobManagerProcess();
+        awaitTaskManagers(taskManagers);
+    }
+
+    private void startJobManagerProcess() throws IOException {
+        jobManagersStarted++;
+        jobManager = launch("jobmanager-" + jobManagersStarted, List.of(),
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                List.of("--configDir", dir.resolve("conf").toString()));
+        processes.add(jobManager);
     }
 
     /** Submits a job jar detached, with Flink's {@code -Dkey=value} options; returns the job id. */
@@ -128,6 +164,21 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             }
             Thread.sleep(500);
         }
+    }
+
+    /** The id of the job's latest completed checkpoint, if any. */
+    Optional<Long> latestCheckpoint(String jobId) throws Exception {
+        return checkpointId(rest("/jobs/" + jobId + "/checkpoints").path("latest").path("completed"));
+    }
+
+    /** The id of the checkpoint the job last restored, if it restored one ({@code /jobs/<id>/checkpoints}). */
+    Optional<Long> restoredCheckpoint(String jobId) throws Exception {
+        return checkpointId(rest("/jobs/" + jobId + "/checkpoints").path("latest").path("restored"));
+    }
+
+    private static Optional<Long> checkpointId(JsonNode checkpoint) {
+        return checkpoint.isMissingNode() || checkpoint.isNull() ? Optional.empty()
+                : Optional.of(checkpoint.path("id").asLong());
     }
 
     void cancel(String jobId) throws Exception {
@@ -219,7 +270,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return json.readTree(response.body());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -74,7 +74,13 @@ class FlinkDefaultsTest {
 
         assertThatThrownBy(() -> FlinkDefaults.under(cluster, JOB))
                 .hasMessageContaining("execution.checkpointing.interval = 12 min")
-                .hasMessageContaining("must be below sink.transaction-timeout (10 min)");
+                .hasMessageContaining("not below sink.transaction-timeout (10 min)");
+        // The cluster's tolerance counts too: 4 min x (2 + 1) outlasts 10 min.
+        Configuration tolerant = Configuration.fromMap(Map.of("execution.checkpointing.interval", "4 min",
+                "execution.checkpointing.tolerable-failed-checkpoints", "2"));
+        assertThatThrownBy(() -> FlinkDefaults.under(tolerant, JOB))
+                .hasMessageContaining("execution.checkpointing.tolerable-failed-checkpoints = 2")
+                .hasMessageContaining("stay open 12 min");
         assertThat(FlinkDefaults.under(cluster, JobConfig.fromArgs("--sink.delivery-guarantee", "at-least-once")))
                 .isNotNull();
     }

@@ -50,7 +50,13 @@ class JobConfigTest {
                         + " 15 min)")
                 .hasMessageContaining("set sink.broker-transaction-max-timeout to the new value");
         assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval", "11 min"))
-                .hasMessageContaining("must exceed checkpoint.interval");
+                .hasMessageContaining("must exceed (checkpoint.tolerable-failures + 1) x checkpoint.interval (PT44M)");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval", "1 min",
+                "--checkpoint.tolerable-failures", "10", "--sink.transaction-timeout", "10 min"))
+                .hasMessageContaining("sink.transaction-timeout (PT10M) must exceed (checkpoint.tolerable-failures + 1)"
+                        + " x checkpoint.interval (PT11M)");
+        assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.tolerable-failures", "-1"))
+                .hasMessageContaining("checkpoint.tolerable-failures must not be negative");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.delivery-guarantee", "maybe"))
                 .hasMessageContaining("one of exactly-once, at-least-once, none");
         assertThatThrownBy(() -> JobConfig.fromArgs("--sink.delivery-guarantee", "none"))
