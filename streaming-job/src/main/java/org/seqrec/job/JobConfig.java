@@ -197,6 +197,11 @@ public final class JobConfig implements Serializable {
                     + " 0: every accepted interaction refreshes.");
     public static final ConfigOption<Integer> POOL_TOP_K = ConfigOptions.key("pool.top-k")
             .intType().defaultValue(10).withDescription("Items in a pool refresh's recommendation.");
+    public static final ConfigOption<Integer> MAX_POOL_SIZE = ConfigOptions.key("pool.max-size")
+            .intType().defaultValue(100_000)
+            .withDescription("Most items in the candidate pool, which every subtask holds in memory and checkpoints;"
+                    + " an update that would grow it further is refused whole (pool.refusedUpdates), one naming"
+                    + " more items than this is dead-lettered.");
     public static final ConfigOption<Boolean> EXCLUDE_SEEN = ConfigOptions.key("pool.exclude-seen")
             .booleanType().defaultValue(true)
             .withDescription("Leave items in the user's sequence out of pool refreshes.");
@@ -208,7 +213,8 @@ public final class JobConfig implements Serializable {
             RANK_REQUESTS_TOPIC, CANDIDATES_TOPIC, RECOMMENDATIONS_TOPIC, STARTING_OFFSETS, STARTING_TIMESTAMP, BOUNDED,
             MAX_SEQUENCE_LENGTH, STATE_TTL, MIN_EVENT_TIME, MAX_FUTURE_SKEW,
             MAX_ID_LENGTH, SCORING_ENABLED, MODEL_PATH, DEVICE, INTRA_OP_THREADS, BATCH_SIZE, BATCH_DEADLINE,
-            MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, EXCLUDE_SEEN, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+            MAX_CANDIDATES, REFRESH_INTERVAL, POOL_TOP_K, MAX_POOL_SIZE, EXCLUDE_SEEN, CHECKPOINT_INTERVAL,
+            CHECKPOINT_DIR,
             CHECKPOINT_TOLERABLE_FAILURES, DELIVERY_GUARANTEE, TRANSACTION_TIMEOUT, BROKER_TRANSACTION_MAX_TIMEOUT,
             MAX_RECORD_BYTES,
             DEAD_LETTER_MAX_RAW_BYTES, TRANSACTIONAL_ID_PREFIX);
@@ -352,6 +358,7 @@ public final class JobConfig implements Serializable {
             problems.add(REFRESH_INTERVAL.key() + " must not be negative");
         }
         requirePositive(problems, POOL_TOP_K, get(POOL_TOP_K));
+        requirePositive(problems, MAX_POOL_SIZE, get(MAX_POOL_SIZE));
         requirePositive(problems, DEAD_LETTER_MAX_RAW_BYTES, get(DEAD_LETTER_MAX_RAW_BYTES));
         requirePositive(problems, FEATURES_COALESCE_INTERVAL, get(FEATURES_COALESCE_INTERVAL).toMillis());
         if (problems.isEmpty()) {

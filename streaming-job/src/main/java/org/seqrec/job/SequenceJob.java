@@ -115,7 +115,7 @@ public final class SequenceJob {
     /** Changes of the candidate pool, broadcast to every subtask. */
     public JobInput<CandidatePoolUpdate, PoolChange> candidatePool() {
         return new JobInput<>("candidate-pool", config.get(JobConfig.CANDIDATES_TOPIC), CandidatePoolUpdate.class,
-                new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH)),
+                new PoolChangeValidator(config.get(JobConfig.MAX_ID_LENGTH), config.get(JobConfig.MAX_POOL_SIZE)),
                 PoolChange.class, new TypeHint<Ingested<PoolChange>>() {}.getTypeInfo(),
                 config.get(JobConfig.DEAD_LETTER_MAX_RAW_BYTES));
     }
@@ -153,7 +153,8 @@ public final class SequenceJob {
         DataStream<ScoringTask> refreshes = updates.keyBy(update -> update.userId)
                 .connect(pool.broadcast(PoolRefresher.POOL))
                 .process(new PoolRefresher(config.get(JobConfig.REFRESH_INTERVAL), config.get(JobConfig.POOL_TOP_K),
-                        config.get(JobConfig.MAX_CANDIDATES), config.get(JobConfig.EXCLUDE_SEEN)))
+                        config.get(JobConfig.MAX_CANDIDATES), config.get(JobConfig.EXCLUDE_SEEN),
+                        config.get(JobConfig.MAX_POOL_SIZE)))
                 .name("pool-refresh").uid("pool-refresh");
 
         refreshes.union(updates.getSideOutput(SequenceUpdater.SCORING_TASKS))

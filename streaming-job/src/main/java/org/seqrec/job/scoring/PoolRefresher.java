@@ -25,6 +25,8 @@ import org.seqrec.job.ingest.PoolChange;
 import org.seqrec.job.sequence.PackedSequence;
 import org.seqrec.job.sequence.ScoringTask;
 import org.seqrec.job.sequence.SequenceUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes a user's top-k from the candidate pool after their interactions, at most once per
@@ -35,12 +37,17 @@ import org.seqrec.job.sequence.SequenceUpdate;
  * and does not start an interval. Per-user state exists only while a refresh is recent or pending. A zero
  * interval refreshes on every interaction and keeps no per-user state or timers.
  *
- * <p>Metrics: {@code pool.refreshes}, {@code pool.coalesced}, {@code pool.skippedEmpty}, {@code pool.size}.
+ * An update that would grow the pool past {@code maxPoolSize} is refused whole (the pool stays as it was)
+ * and counted.
+ *
+ * <p>Metrics: {@code pool.refreshes}, {@code pool.coalesced}, {@code pool.skippedEmpty}, {@code pool.size},
+ * {@code pool.refusedUpdates}.
  */
 public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, SequenceUpdate, PoolChange, ScoringTask>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PoolRefresher.class);
 
     /** The pool: item id → present. */
     public static final MapStateDescriptor<String, Boolean> POOL =
@@ -54,19 +61,22 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
     private final int topK;
     private final int maxCandidates;
     private final boolean excludeSeen;
+    private final int maxPoolSize;
 
     private transient ValueState<Long> nextAllowed;
     private transient ValueState<SequenceUpdate> pending;
     private transient Counter refreshes;
     private transient Counter coalesced;
     private transient Counter skippedEmpty;
+    private transient Counter refusedUpdates;
     private transient volatile int poolSize;
 
-    public PoolRefresher(Duration interval, int topK, int maxCandidates, boolean excludeSeen) {
+    public PoolRefresher(Duration interval, int topK, int maxCandidates, boolean excludeSeen, int maxPoolSize) {
         this.intervalMillis = interval.toMillis();
         this.topK = topK;
         this.maxCandidates = maxCandidates;
         this.excludeSeen = excludeSeen;
+        this.maxPoolSize = maxPoolSize;
     }
 
     @Override
@@ -77,6 +87,7 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
         refreshes = metrics.counter("refreshes");
         coalesced = metrics.counter("coalesced");
         skippedEmpty = metrics.counter("skippedEmpty");
+        refusedUpdates = metrics.counter("refusedUpdates");
         metrics.gauge("size", this::poolSize);
     }
 
@@ -137,6 +148,22 @@ public final class PoolRefresher extends KeyedBroadcastProcessFunction<String, S
     @Override
     public void processBroadcastElement(PoolChange change, Context ctx, Collector<ScoringTask> out) throws Exception {
         BroadcastState<String, Boolean> pool = ctx.getBroadcastState(POOL);
+        if (change.add) {
+            Set<String> added = new HashSet<>();
+            for (String item : change.itemIds) {
+                if (!pool.contains(item)) {
+                    added.add(item);
+                }
+            }
+            if (poolSize + added.size() > maxPoolSize) {
+                // Every subtask holds the whole pool in memory and in each checkpoint: a pool without a
+                // bound is one producer's mistake away from failing every subtask at once.
+                refusedUpdates.inc();
+                LOG.warn("Refused a candidate-pool update adding {} items to a pool of {}: pool.max-size is {}",
+                        added.size(), poolSize, maxPoolSize);
+                return;
+            }
+        }
         for (String item : change.itemIds) {
             if (change.add) {
                 pool.put(item, Boolean.TRUE);

@@ -91,8 +91,8 @@ class IngestFuzzTest {
                 assertThat(r.k).isBetween(1, r.candidateItemIds.length);
                 assertPlausible(r.requestTime);
             }),
-            new Topic<>(CandidatePoolUpdate.class, new PoolChangeValidator(MAX_ID), (PoolChange p) -> {
-                assertThat(p.itemIds).isNotEmpty();
+            new Topic<>(CandidatePoolUpdate.class, new PoolChangeValidator(MAX_ID, MAX_CANDIDATES), (PoolChange p) -> {
+                assertThat(p.itemIds).isNotEmpty().hasSizeLessThanOrEqualTo(MAX_CANDIDATES);
                 Arrays.stream(p.itemIds).forEach(IngestFuzzTest::assertValidId);
             }));
 

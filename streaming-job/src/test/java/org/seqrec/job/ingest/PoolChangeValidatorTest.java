@@ -12,7 +12,7 @@ import org.seqrec.avro.PoolOp;
 
 class PoolChangeValidatorTest {
 
-    private final PoolChangeValidator validator = new PoolChangeValidator(8);
+    private final PoolChangeValidator validator = new PoolChangeValidator(8, 3);
 
     @Test
     void shouldKeepTheOperationAndTheItems() throws Exception {
@@ -32,5 +32,9 @@ class PoolChangeValidatorTest {
                 .hasMessage("item id is empty");
         assertThatThrownBy(() -> validator.validate(new CandidatePoolUpdate(PoolOp.REMOVE, List.of("123456789"),
                 Instant.EPOCH))).hasMessage("item id has 9 characters, more than the 8 allowed");
+        assertThatThrownBy(() -> validator.validate(new CandidatePoolUpdate(PoolOp.ADD, List.of("1", "2", "3", "4"),
+                Instant.EPOCH))).isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_FIELD))
+                .hasMessageContaining("more than the whole pool may hold (pool.max-size 3)");
     }
 }

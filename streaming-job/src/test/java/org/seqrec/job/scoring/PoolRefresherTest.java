@@ -25,6 +25,7 @@ import org.seqrec.job.sequence.SequenceUpdate;
 class PoolRefresherTest {
 
     private static final long INTERVAL = 10_000;
+    private static final int MAX_POOL = 5;
 
     private KeyedBroadcastOperatorTestHarness<String, SequenceUpdate, PoolChange, ScoringTask> harness;
     private final PackedSequence sequence = PackedSequence.empty();
@@ -73,6 +74,20 @@ class PoolRefresherTest {
         harness.processBroadcastElement(new PoolChange(true, new String[] {"z"}), 2);
         harness.processElement(interact("e2", "b", 2), 2);
         assertThat(harness.extractOutputValues()).extracting(t -> t.triggerEventId).containsExactly("e2");
+    }
+
+    @Test
+    void anUpdateThatWouldOverfillThePoolIsRefusedWhole() throws Exception {
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "c", "d"}), 0);
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "e", "f"}), 0);
+        harness.processElement(interact("e1", "x", 1), 1);
+        assertThat(harness.extractOutputValues().get(0).candidateItemIds).containsExactly("a", "b", "c", "d");
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"a", "b", "e"}), 0);
+        harness.processBroadcastElement(new PoolChange(false, new String[] {"a"}), 0);
+        harness.processBroadcastElement(new PoolChange(true, new String[] {"f"}), 0);
+        harness.setProcessingTime(INTERVAL);
+        harness.processElement(interact("e2", "y", 2), 2);
+        assertThat(harness.extractOutputValues().get(1).candidateItemIds).containsExactly("b", "c", "d", "e", "f");
     }
 
     @Test
@@ -160,7 +175,7 @@ class PoolRefresherTest {
     }
 
     private static PoolRefresher refresher(Duration interval) {
-        return new PoolRefresher(interval, 2, 100, true);
+        return new PoolRefresher(interval, 2, 100, true, MAX_POOL);
     }
 
     /** A harness restored from the snapshot whose clock reads {@code now} before its timers are restored. */
