@@ -8,9 +8,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "[seqrec] Building (first run downloads dependencies; a few minutes) ..."
-CLASSPATH="$(scripts/classpath.sh demo)"
-export CLASSPATH
-mkdir -p run
-source scripts/java-opts.sh
-# shellcheck disable=SC2086
-exec java $JAVA_OPTS org.seqrec.job.bootstrap.StateBootstrap "$@"
+exec scripts/run-java.sh demo org.seqrec.job.bootstrap.StateBootstrap "$@"

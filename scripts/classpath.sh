@@ -2,7 +2,8 @@
 # Builds the modules one program needs (tests skipped) and prints the classpath it runs with: the module's
 # classes plus every dependency, the other modules' jars from their target/ folders included.
 #   scripts/classpath.sh demo|local-runtime|benchmarks
-# Used by demo.sh, bootstrap.sh (the demo module carries the job and a local Flink), print-topic.sh and bench.sh; the classpath goes into CLASSPATH, never onto the command line
+# Used by run-java.sh (demo.sh, bootstrap.sh and replay-dead-letters.sh run the demo module, which carries the
+# job and a local Flink; print-topic.sh the local runtime) and bench.sh; the classpath goes into CLASSPATH, never onto the command line
 # (ONNX Runtime crashes JVMs whose command line exceeds ~4 KB).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,9 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "[seqrec] Building (first run downloads dependencies; a few minutes) ..."
-CLASSPATH="$(scripts/classpath.sh demo)"
-export CLASSPATH
-mkdir -p run
-source scripts/java-opts.sh
-# shellcheck disable=SC2086
-exec java $JAVA_OPTS org.seqrec.local.LocalRunner "$@"
+exec scripts/run-java.sh demo org.seqrec.local.LocalRunner "$@"

@@ -5,9 +5,4 @@
 #       [--source-offsets FROM-TO] [--dry-run] [--topic dead-letters] [--group G] [--config-file F]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CLASSPATH="$(scripts/classpath.sh demo)"
-export CLASSPATH
-mkdir -p run
-source scripts/java-opts.sh
-# shellcheck disable=SC2086
-exec java $JAVA_OPTS org.seqrec.tools.DeadLetterReplay "$@"
+exec scripts/run-java.sh demo org.seqrec.tools.DeadLetterReplay "$@"
