@@ -121,10 +121,10 @@ def test_empty_history_gives_finite_scores_that_ignore_padding(model: Ranker) ->
 
 
 def test_action_norm_puts_every_action_vector_at_unit_scale() -> None:
-    """The fix itself: a normalised action vector has unit RMS, a raw one the init scale 0.02."""
+    """The fix itself: a normalised action vector has about unit RMS, a raw one the init scale 0.02."""
     every_action = torch.arange(5)[None]  # (1, 5), 4 = unknown
     with torch.no_grad():
         normed = small_model("attn_mvp", action_norm=True).embed.actions(every_action)
         raw = small_model("attn_mvp", action_norm=False).embed.actions(every_action)
-    assert_close(normed.pow(2).mean(-1).sqrt(), torch.ones(1, 5), atol=1e-3, rtol=0)
+    assert_close(normed.pow(2).mean(-1).sqrt(), torch.ones(1, 5), atol=0.05, rtol=0)  # LayerNorm eps
     assert raw.pow(2).mean(-1).sqrt().max() < 0.05
