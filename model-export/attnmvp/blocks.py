@@ -126,7 +126,7 @@ class Attention(nn.Module):
         """x: (B, L, d); allowed: [B, L, L] x bool; actions: (B, L, d) action embeddings. Returns (B, L, d)."""
         q, k, v = self.qkv(x).chunk(3, dim=-1)  # 3 x (B, L, d)
         if self.action_value is not None:
-            v = v + self.action_value(actions)  # v_j = W_v h_j + W_a e(a_j)
+            v = v + self.action_value(actions)  # v_j = W_v h_j + W_a LN(e(a_j))
         y = masked_attention(self.split_heads(q), self.split_heads(k), self.split_heads(v), allowed, self.scale)
         y = y.transpose(1, 2).flatten(2)  # (B, L, d)
         return self.dropout(self.out(y))
