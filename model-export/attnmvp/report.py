@@ -68,15 +68,19 @@ def bootstrap_ne(per_user: dict[str, list], weights: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_interval(runs: Runs, arch: str, seed: int = 0) -> tuple[float, float]:
-    """95% interval of the seed-mean % NE change against interleaved, resampling users with replacement
-    (the same resample for every model, so the change stays paired)."""
+    """95% interval of the seed-mean % NE change against interleaved. Each sample resamples the test
+    users with replacement (the same users for both models, so the change stays paired) and the seeds
+    with replacement, so the interval covers both the choice of users and the training noise."""
     n_users = len(runs["interleaved"][0]["test"]["serving"]["per_user"]["events"])
+    n_seeds = len(runs[arch])
     rng = np.random.default_rng(seed)
     weights = rng.multinomial(n_users, np.full(n_users, 1.0 / n_users), size=BOOTSTRAP_SAMPLES).astype(float)
-    changes = np.mean([100 * (bootstrap_ne(r["test"]["serving"]["per_user"], weights)
-                              / bootstrap_ne(ref["test"]["serving"]["per_user"], weights) - 1)
-                       for r, ref in zip(runs[arch], runs["interleaved"])], axis=0)
-    low, high = np.percentile(changes, [2.5, 97.5])
+    changes = np.stack([100 * (bootstrap_ne(r["test"]["serving"]["per_user"], weights)
+                               / bootstrap_ne(ref["test"]["serving"]["per_user"], weights) - 1)
+                        for r, ref in zip(runs[arch], runs["interleaved"])])  # (seeds, samples)
+    seeds = rng.integers(0, n_seeds, size=(BOOTSTRAP_SAMPLES, n_seeds))
+    means = changes[seeds, np.arange(BOOTSTRAP_SAMPLES)[:, None]].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
     return float(low), float(high)
 
 
@@ -84,6 +88,15 @@ def best_within(curve: list[dict[str, float]], key: str, budget: float) -> float
     """Lowest validation NE among the epochs that ended within `budget` (steps or seconds)."""
     within = [c["valid_ne"] for c in curve if c[key] <= budget]
     return min(within) if within else float("nan")
+
+
+def budget_cell(values: list[float]) -> str:
+    """mean ± sd over the runs that finished an epoch within the budget, and how many did not."""
+    done = [v for v in values if not np.isnan(v)]
+    if not done:
+        return "no epoch finished"
+    missing = len(values) - len(done)
+    return mean_sd(done) + (f" ({missing} of {len(values)} runs: no epoch finished)" if missing else "")
 
 
 def learning_curves(runs: Runs, ablation: Runs, path: Path) -> None:
@@ -157,8 +170,8 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         "- Metrics: BCE in nats per event and action; NE = BCE / entropy of the test base rate (1.0 = no "
         "better than always predicting the base rate; lower is better); AUC per action; overall NE = sum of "
         "BCE over sum of entropies. ± is the sample standard deviation over seeds. Changes against "
-        "interleaved are paired by seed; the 95% interval resamples the test users with replacement "
-        f"({BOOTSTRAP_SAMPLES} samples, the same users for both models) and averages the change over seeds.",
+        "interleaved are paired by seed; the 95% interval is a bootstrap over test users (the same users for "
+        f"both models) and over seeds, {BOOTSTRAP_SAMPLES} samples, of the change averaged over seeds.",
         f"- Machine: {results['machine']}; {results['jobs']} runs at a time; the protocol took "
         f"{results['minutes']:.0f} min. The machine (2 cores) was shared with other builds and test suites "
         "throughout, so every time below carries that contention; compare times within this report only.",
@@ -230,7 +243,7 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
 
     lines += ablation_section(runs, ablation, results)
     lines += cost_section(runs, figure)
-    lines += reading(runs, intervals, ablation)
+    lines += reading(runs, intervals, base, results)
     return "\n".join(lines) + "\n", figure
 
 
@@ -278,8 +291,8 @@ def cost_section(runs: Runs, figure: Path) -> list[str]:
             f"| {statistics.median(s for r in rs for s in r['epoch_seconds']):.1f} "
             f"| {mean_sd([r['steps'] for r in rs], '{:.0f}')} "
             f"| {mean_sd([r['curve'][r['best_epoch'] - 1]['seconds'] for r in rs], '{:.0f}')} "
-            f"| {mean_sd([best_within(r['curve'], 'step', equal_steps) for r in rs])} "
-            f"| {mean_sd([best_within(r['curve'], 'seconds', equal_seconds) for r in rs])} |")
+            f"| {budget_cell([best_within(r['curve'], 'step', equal_steps) for r in rs])} "
+            f"| {budget_cell([best_within(r['curve'], 'seconds', equal_seconds) for r in rs])} |")
     serving = {a: statistics.median(r["test"]["serving"]["seconds"] for r in runs[a]) for a in ARCHITECTURES}
     lines += [
         "",
@@ -306,7 +319,8 @@ def verdict(changes: list[float], interval: tuple[float, float]) -> str:
     return "not resolved"
 
 
-def reading(runs: Runs, intervals: dict[str, tuple[float, float]], ablation: Runs) -> list[str]:
+def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
+            results: dict[str, Any]) -> list[str]:
     """What the figures above show and what they do not, worded from them."""
     changes = {a: paired_changes(runs, a, test_ne) for a in PROPOSALS}
     verdicts = {a: verdict(changes[a], intervals[a]) for a in PROPOSALS}
@@ -316,10 +330,10 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], ablation: Run
         low, high = intervals[arch]
         if verdicts[arch] == "not resolved":
             said.append(f"{TITLES[arch]}'s NE differs from interleaved by {mean:+.2f}% on average, but the interval "
-                        f"over users ({low:+.2f}% to {high:+.2f}%) includes zero: not resolved on this data.")
+                        f"({low:+.2f}% to {high:+.2f}%) includes zero: not resolved on this data.")
         else:
-            said.append(f"{TITLES[arch]} has a {verdicts[arch]} NE than interleaved ({mean:+.2f}% on average over "
-                        f"seeds, {low:+.2f}% to {high:+.2f}% over resampled users).")
+            said.append(f"{TITLES[arch]} has a {verdicts[arch]} test NE than interleaved ({mean:+.2f}% on average "
+                        f"over seeds, interval {low:+.2f}% to {high:+.2f}%).")
     best = min(ARCHITECTURES, key=lambda a: statistics.mean(test_ne(r) for r in runs[a]))
     lines = [
         "## What this shows and what it does not",
@@ -328,12 +342,14 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], ablation: Run
         + (", not that of AttnMVP, the job's default." if best != "attn_mvp" else ", the job's default.")
         + " Every choice (learning rate, epoch, the LayerNorm) was made on the validation period.",
         "",
-        "**Does not show.** (1) Anything beyond this data set and model size: 610 users, d = 64, two layers; "
-        "the test period is one slice of time per user, and the interval covers users, not time. (2) A "
-        "wide search: three learning rates on one seed, with batch size, depth, width, dropout and the "
-        "number of history events fixed. (3) Idle-machine speed: the times above were taken under "
-        "contention from other work on two cores; only their ratios are meaningful, and even those loosely. "
-        "(4) Serving latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md.",
+        f"**Does not show.** (1) Anything beyond this data set and model size: {len(runs['interleaved'][0]['test']['serving']['per_user']['events'])} "
+        f"users, d = {base.d_model}, {base.n_layers} layers; the test period is one slice of time per user, and "
+        "the interval covers users and seeds, not time. (2) A wide search: "
+        f"{len(results['learning_rates'])} learning rates on one seed, with batch size, depth, width, dropout "
+        "and the number of history events fixed; the ablation uses the rate chosen with the LayerNorm, which "
+        "may not be the best rate without it. (3) Idle-machine speed: the times were taken under contention "
+        "from other work on two cores; only their ratios are meaningful, and even those loosely. (4) Serving "
+        "latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md.",
         "",
         "The `tag` rows depend heavily on one user; read the split table before drawing conclusions about tags.",
         "",
