@@ -121,22 +121,21 @@ def cmd_compare(args: argparse.Namespace) -> None:
     log(f"wrote {args.out} and {figure}")
 
 
-def shipped_checkpoints(results: dict[str, Any]) -> dict[str, Path]:
-    """The seed-0 run of each architecture at its chosen learning rate."""
-    return {r["config"]["architecture"]: Path(r["checkpoint"]) for r in results["seeds_runs"]
-            if r["config"]["seed"] == 0}
-
-
 def cmd_release(args: argparse.Namespace) -> None:
+    """Export the seed-0 run of each architecture at its chosen learning rate, with its test figures."""
     results = json.loads(args.results.read_text())
     checkpoints = {}
-    for arch, path in shipped_checkpoints(results).items():
-        model, ckpt = load_checkpoint(path)
+    for record in results["seeds_runs"]:
+        if record["config"]["seed"] != 0:
+            continue
+        model, ckpt = load_checkpoint(Path(record["checkpoint"]))
         torch.set_num_threads(model.cfg.threads)
         data = load_data(args, model.cfg)
-        for kind, out in export(path, args.out, data, args.parity_cases).items():
+        paths = export(Path(record["checkpoint"]), args.out, data, args.parity_cases,
+                       metrics=record["test"]["serving"]["metrics"])
+        for kind, out in paths.items():
             log(f"wrote {kind}: {out}")
-        checkpoints[arch] = ckpt
+        checkpoints[model.cfg.architecture] = ckpt
     card = args.out / "MODEL_CARD.md"
     card.write_text(model_card(checkpoints, results, data, command_line()))
     log(f"wrote {card}")
