@@ -264,6 +264,10 @@ def ablation_section(runs: Runs, ablation: Runs, results: dict[str, Any]) -> lis
     for arch in ARCHITECTURES:
         with_norm = [r for r in runs[arch] if r["config"]["seed"] in seeds]
         without = ablation[arch]
+        if len(without) < len(with_norm):
+            lines.append(f"| {TITLES[arch]} | {mean_sd([r['valid']['valid_ne'] for r in with_norm])} "
+                         "| not run: cut for time | |")
+            continue
         changes = [100 * (w["valid"]["valid_ne"] / wo["valid"]["valid_ne"] - 1) for w, wo in zip(with_norm, without)]
         lines.append(f"| {TITLES[arch]} | {mean_sd([r['valid']['valid_ne'] for r in with_norm])} "
                      f"| {mean_sd([r['valid']['valid_ne'] for r in without])} "
@@ -347,7 +351,7 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
         "the interval covers users and seeds, not time. (2) A wide search: "
         f"{len(results['learning_rates'])} learning rates on one seed, with batch size, depth, width, dropout "
         "and the number of history events fixed; the ablation uses the rate chosen with the LayerNorm, which "
-        "may not be the best rate without it. (3) Idle-machine speed: the times were taken under contention "
+        "may not be the best rate without it, and it has fewer seeds than the comparison. (3) Idle-machine speed: the times were taken under contention "
         "from other work on two cores; only their ratios are meaningful, and even those loosely. (4) Serving "
         "latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md.",
         "",
