@@ -110,10 +110,11 @@ def learning_curves(runs: Runs, ablation: Runs, path: Path) -> None:
         for arch in ARCHITECTURES:
             for k, r in enumerate(runs[arch]):
                 ax.plot([c[key] for c in r["curve"]], [c["valid_ne"] for c in r["curve"]], color=colours[arch],
-                        alpha=0.8, lw=1.2, label=TITLES[arch] if k == 0 else None)
+                        alpha=0.8, lw=1.2, marker="o", ms=3, label=TITLES[arch] if k == 0 else None)
             for k, r in enumerate(ablation.get(arch, [])):
                 ax.plot([c[key] for c in r["curve"]], [c["valid_ne"] for c in r["curve"]], color=colours[arch],
-                        alpha=0.5, lw=1, ls="--", label=f"{TITLES[arch]}, raw actions" if k == 0 else None)
+                        alpha=0.5, lw=1, ls="--", marker="x", ms=3,
+                        label=f"{TITLES[arch]}, raw actions" if k == 0 else None)
         ax.set_xlabel(label)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("validation NE (lower is better)")
