@@ -15,7 +15,7 @@ import dataclasses
 import json
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable
 
@@ -86,13 +86,20 @@ def run_job(cfg_dict: dict[str, Any], data_dir: str, root: str, test: bool) -> d
     return record
 
 
-def run_all(configs: list[tuple[Config, bool]], data_dir: Path, root: Path, jobs: int) -> list[dict[str, Any]]:
-    """Run jobs in parallel worker processes, longest (interleaved) first; results in input order."""
-    order = sorted(range(len(configs)), key=lambda i: configs[i][0].architecture != "interleaved")
+def run_all(configs: list[tuple[Config, bool]], data_dir: Path, root: Path, jobs: int,
+            done: Callable[[dict[str, Any]], None] = lambda record: None) -> list[dict[str, Any]]:
+    """Run jobs in parallel worker processes, seed by seed and the costliest architecture first within
+    a seed, so that an interrupted run leaves whole seeds; `done` sees each record as it finishes.
+    Returns the records in input order."""
+    order = sorted(range(len(configs)), key=lambda i: (configs[i][0].seed, configs[i][0].architecture != "interleaved"))
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {i: pool.submit(run_job, configs[i][0].to_dict(), str(data_dir), str(root), configs[i][1])
+        futures = {pool.submit(run_job, configs[i][0].to_dict(), str(data_dir), str(root), configs[i][1]): i
                    for i in order}
-        return [futures[i].result() for i in range(len(configs))]
+        records: dict[int, dict[str, Any]] = {}
+        for future in as_completed(futures):
+            records[futures[future]] = future.result()
+            done(records[futures[future]])
+        return [records[i] for i in range(len(configs))]
 
 
 def run_protocol(base: Config, data_dir: Path = DEFAULT_DATA_DIR, root: Path = RUNS_DIR, jobs: int = 2,
@@ -114,9 +121,16 @@ def run_protocol(base: Config, data_dir: Path = DEFAULT_DATA_DIR, root: Path = R
     log(f"chosen learning rates: {chosen}")
     save(results)
 
-    log("stage 2+4: seeds at the chosen rates, then their test figures")
-    results["seeds_runs"] = run_all([(variant(a, lr=chosen[a], seed=s), True) for s in SEEDS for a in ARCHITECTURES],
-                                    data_dir, root, jobs)
+    log("stage 2: seeds at the chosen rates, then their test figures")
+    results["seeds_runs"] = []
+
+    def finished(record: dict[str, Any]) -> None:
+        results["seeds_runs"].append(record)
+        results["minutes"] = (time.perf_counter() - start) / 60
+        save(results)
+
+    run_all([(variant(a, lr=chosen[a], seed=s), True) for s in SEEDS for a in ARCHITECTURES],
+            data_dir, root, jobs, finished)
     results["minutes"] = (time.perf_counter() - start) / 60
     save(results)
 

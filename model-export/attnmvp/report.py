@@ -43,6 +43,12 @@ def by_arch(records: list[dict[str, Any]]) -> Runs:
     return out
 
 
+def complete_seeds(records: list[dict[str, Any]]) -> list[int]:
+    """Seeds for which every architecture has a finished run; only those are compared (paired)."""
+    return sorted(set.intersection(*({r["config"]["seed"] for r in records if r["config"]["architecture"] == a}
+                                     for a in ARCHITECTURES)))
+
+
 def mean_sd(values: list[float], fmt: str = "{:.4f}", signed: bool = False) -> str:
     spread = statistics.stdev(values) if len(values) > 1 else 0.0
     mean = fmt.replace("{:", "{:+") if signed else fmt
@@ -129,12 +135,12 @@ def learning_curves(runs: Runs, ablation: Runs, path: Path) -> None:
 def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path) -> tuple[str, Path]:
     """The report and the path of its figure, written from saved protocol results."""
     base = Config.from_dict(results["base_config"])
-    runs = by_arch(results["seeds_runs"])
+    seeds = complete_seeds(results["seeds_runs"])
+    runs = by_arch([r for r in results["seeds_runs"] if r["config"]["seed"] in seeds])
     search = by_arch(results["search"])
     ablation = by_arch(results.get("ablation", []))
     figure = img_dir / FIGURE_NAME
     learning_curves(runs, ablation, figure)
-    seeds = results["seeds"]
     n_fit = sum(u.valid for u in data.users)
     n_valid = sum(u.split - u.valid for u in data.users)
     n_test = sum(len(u.items) - u.split for u in data.users)
@@ -163,7 +169,10 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         f"- Selection, on validation only: each architecture was trained at learning rates "
         f"{', '.join(str(lr) for lr in results['learning_rates'])} with seed 0 (the same budget for every "
         "architecture, the baseline included) and keeps the rate with the lowest validation loss. Then seeds "
-        f"{', '.join(map(str, seeds))} at that rate (seed 0 is the search run itself).",
+        f"{', '.join(map(str, results['seeds']))} at that rate (seed 0 is the search run itself)"
+        + ("." if seeds == results["seeds"] else
+           f"; only seeds {', '.join(map(str, seeds))} finished for every architecture in the time this machine "
+           "allowed, and only those are compared."),
         "- Test: the test period was read once, after all choices, by the models of those seeds. Each test "
         f"event is predicted from exactly its previous min(t, {base.max_history}) events and its own item, "
         "as the streaming job builds its inputs (**serving**); **windowed** figures (each event seen with "
@@ -242,37 +251,34 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
             for k in ("ne", "auc")) + " |")
     lines.append("")
 
-    lines += ablation_section(runs, ablation, results)
+    lines += ablation_section(by_arch(results["seeds_runs"]), ablation)
     lines += cost_section(runs, figure)
     lines += reading(runs, intervals, base, results)
     return "\n".join(lines) + "\n", figure
 
 
-def ablation_section(runs: Runs, ablation: Runs, results: dict[str, Any]) -> list[str]:
-    if not any(ablation.values()):
-        return ["## Ablation", "", "Not run.", ""]
-    seeds = results["ablation_seeds"]
+def ablation_section(all_runs: Runs, ablation: Runs) -> list[str]:
+    """Validation NE with and without the action LayerNorm, paired by seed."""
     lines = [
         "## Ablation: the action LayerNorm (validation)",
         "",
         "The same runs without the LayerNorm on action embeddings (the only difference), at each "
-        f"architecture's chosen learning rate, seeds {', '.join(map(str, seeds))}; judged on validation, since "
-        "it is a design choice (the test period is not read for it).",
+        "architecture's chosen learning rate; judged on validation, since it is a design choice (the test "
+        "period is not read for it).",
         "",
-        "| architecture | validation NE with | validation NE without | change from the LayerNorm |",
-        "| --- | --- | --- | --- |",
+        "| architecture | seeds | validation NE with | validation NE without | change from the LayerNorm |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for arch in ARCHITECTURES:
-        with_norm = [r for r in runs[arch] if r["config"]["seed"] in seeds]
-        without = ablation[arch]
-        if len(without) < len(with_norm):
-            lines.append(f"| {TITLES[arch]} | {mean_sd([r['valid']['valid_ne'] for r in with_norm])} "
-                         "| not run: cut for time | |")
+        with_norm = {r["config"]["seed"]: r["valid"]["valid_ne"] for r in all_runs[arch]}
+        without = {r["config"]["seed"]: r["valid"]["valid_ne"] for r in ablation.get(arch, [])}
+        seeds = sorted(set(with_norm) & set(without))
+        if not seeds:
+            lines.append(f"| {TITLES[arch]} | | | not run: cut for time | |")
             continue
-        changes = [100 * (w["valid"]["valid_ne"] / wo["valid"]["valid_ne"] - 1) for w, wo in zip(with_norm, without)]
-        lines.append(f"| {TITLES[arch]} | {mean_sd([r['valid']['valid_ne'] for r in with_norm])} "
-                     f"| {mean_sd([r['valid']['valid_ne'] for r in without])} "
-                     f"| {mean_sd(changes, '{:.2f}', signed=True)}% |")
+        changes = [100 * (with_norm[s] / without[s] - 1) for s in seeds]
+        lines.append(f"| {TITLES[arch]} | {', '.join(map(str, seeds))} | {mean_sd([with_norm[s] for s in seeds])} "
+                     f"| {mean_sd([without[s] for s in seeds])} | {mean_sd(changes, '{:.2f}', signed=True)}% |")
     return lines + [""]
 
 
@@ -366,7 +372,8 @@ def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], 
     """MODEL_CARD.md for the shipped ONNX models; checkpoints: architecture -> checkpoint dict."""
     cfg = Config.from_dict(checkpoints["attn_mvp"]["config"])
     actions = cfg.action_names
-    runs = by_arch(results["seeds_runs"])
+    seeds = complete_seeds(results["seeds_runs"])
+    runs = by_arch([r for r in results["seeds_runs"] if r["config"]["seed"] in seeds])
     shipped = {a: runs[a][0] for a in ARCHITECTURES}
     mean_ne = {a: statistics.mean(test_ne(r) for r in runs[a]) for a in ARCHITECTURES}
     best = min(mean_ne, key=mean_ne.get)
@@ -432,7 +439,7 @@ def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], 
         verdict_text += f"; AttnMVP is not the best model here, {TITLES[best]} is"
     lines += [
         "",
-        "These are the seed-0 models; the spread over five seeds, the intervals, the ablation and the costs "
+        f"These are the seed-0 models; the spread over {len(seeds)} seeds, the intervals, the ablation and the costs "
         "are in `docs/model-quality.md`.",
         "",
         "## Intended use and limits",
