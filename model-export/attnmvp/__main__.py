@@ -19,7 +19,7 @@ from .config import ARCHITECTURES, Config
 from .data import (DEFAULT_DATA_DIR, EVENT_STREAM_FILE, MovieLens, event_stream, event_stream_digest,
                    load_movielens)
 from .export import export, stamp
-from .protocol import run_protocol
+from .protocol import ABLATION_SEEDS, SEEDS, run_protocol
 from .report import comparison_markdown, machine, model_card
 from .runs import RUNS_DIR, train_and_save
 from .train import action_metrics, evaluate, load_checkpoint
@@ -112,7 +112,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
             saved.parent.mkdir(parents=True, exist_ok=True)
             saved.write_text(json.dumps(results, indent=1))
 
-        results = run_protocol(base, args.data, args.runs, args.jobs, log, save)
+        results = run_protocol(base, args.data, args.runs, args.jobs, log, save, tuple(args.seeds),
+                               tuple(args.ablation_seeds), tuple(args.ablation_architectures))
         save(results)
         log(f"raw results in {saved}")
     text, figure = comparison_markdown(results, data, args.out.parent / "img")
@@ -176,6 +177,9 @@ def main() -> None:
     p = sub.add_parser("compare", help="the whole protocol: search, seeds, ablation, test; writes the report")
     p.add_argument("--runs", type=Path, default=RUNS_DIR)
     p.add_argument("--jobs", type=int, default=2, help="runs trained at once, one thread each")
+    p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    p.add_argument("--ablation-seeds", type=int, nargs="+", default=list(ABLATION_SEEDS))
+    p.add_argument("--ablation-architectures", nargs="+", choices=ARCHITECTURES, default=list(ARCHITECTURES))
     p.add_argument("--out", type=Path, default=REPORT_PATH)
     p.add_argument("--from-results", type=Path, help="only render the report from a saved compare-results.json")
     add_config_flags(p)

@@ -103,13 +103,14 @@ def run_all(configs: list[tuple[Config, bool]], data_dir: Path, root: Path, jobs
 
 
 def run_protocol(base: Config, data_dir: Path = DEFAULT_DATA_DIR, root: Path = RUNS_DIR, jobs: int = 2,
-                 log: Callable[[str], None] = print, save: Callable[[dict[str, Any]], None] = lambda r: None
-                 ) -> dict[str, Any]:
-    """All four stages; `save` receives the results after each stage, so a partial run is kept."""
+                 log: Callable[[str], None] = print, save: Callable[[dict[str, Any]], None] = lambda r: None,
+                 seeds: tuple[int, ...] = SEEDS, ablation_seeds: tuple[int, ...] = ABLATION_SEEDS,
+                 ablation_architectures: tuple[str, ...] = ARCHITECTURES) -> dict[str, Any]:
+    """All three stages; `save` receives the results whenever they grow, so a partial run is kept."""
     start = time.perf_counter()
     variant = lambda arch, **kw: dataclasses.replace(base, architecture=arch, **kw)  # noqa: E731
     results: dict[str, Any] = {"base_config": base.to_dict(), "learning_rates": list(LEARNING_RATES),
-                               "seeds": list(SEEDS), "ablation_seeds": list(ABLATION_SEEDS), "jobs": jobs}
+                               "seeds": list(seeds), "ablation_seeds": list(ablation_seeds), "jobs": jobs}
 
     log("stage 1: learning-rate search on validation, seed 0")
     search = run_all([(variant(a, lr=lr, seed=0), False) for a in ARCHITECTURES for lr in LEARNING_RATES],
@@ -129,7 +130,7 @@ def run_protocol(base: Config, data_dir: Path = DEFAULT_DATA_DIR, root: Path = R
         results["minutes"] = (time.perf_counter() - start) / 60
         save(results)
 
-    run_all([(variant(a, lr=chosen[a], seed=s), True) for s in SEEDS for a in ARCHITECTURES],
+    run_all([(variant(a, lr=chosen[a], seed=s), True) for s in seeds for a in ARCHITECTURES],
             data_dir, root, jobs, finished)
     results["minutes"] = (time.perf_counter() - start) / 60
     save(results)
@@ -137,8 +138,9 @@ def run_protocol(base: Config, data_dir: Path = DEFAULT_DATA_DIR, root: Path = R
     log("stage 3: ablation without the action LayerNorm, on validation (interleaved last: the costliest)")
     results["ablation"] = []
     for group in (PROPOSALS, ("interleaved",)):
+        group = tuple(a for a in group if a in ablation_architectures)
         results["ablation"] += run_all([(variant(a, lr=chosen[a], seed=s, action_norm=False), False)
-                                        for s in ABLATION_SEEDS for a in group], data_dir, root, jobs)
+                                        for s in ablation_seeds for a in group], data_dir, root, jobs)
         results["minutes"] = (time.perf_counter() - start) / 60
         save(results)
     return results
