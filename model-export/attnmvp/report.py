@@ -14,6 +14,7 @@ import numpy as np
 from .config import ARCHITECTURES, Config
 from .data import MovieLens
 from .export import model_version, split_description
+from .protocol import SEEDS
 
 TITLES = {"interleaved": "Interleaved (HSTU-style)", "attn_lfa": "AttnLFA", "attn_mvp": "AttnMVP"}
 PROPOSALS = ("attn_lfa", "attn_mvp")
@@ -360,7 +361,10 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
         "and the number of history events fixed; the ablation uses the rate chosen with the LayerNorm, which "
         "may not be the best rate without it, and it has fewer seeds than the comparison. (3) Idle-machine speed: the times were taken under contention "
         "from other work on two cores; only their ratios are meaningful, and even those loosely. (4) Serving "
-        "latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md.",
+        "latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md."
+        + (f" (5) The protocol's {len(SEEDS)} seeds: only {len(runs['interleaved'])} finished for every "
+           "architecture in the time this shared machine allowed, so the intervals are wider than they would be."
+           if len(runs["interleaved"]) < len(SEEDS) else ""),
         "",
         "The `tag` rows depend heavily on one user; read the split table before drawing conclusions about tags.",
         "",
