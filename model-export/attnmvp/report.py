@@ -204,7 +204,7 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         "## Test period",
         "",
         "| architecture | NE (serving) | AUC (serving) | NE (windowed) | change vs interleaved (serving) "
-        "| 95% interval (users) | change (windowed) |",
+        "| 95% interval (users, seeds) | change (windowed) |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     intervals = {a: bootstrap_interval(runs, a) for a in PROPOSALS}
