@@ -308,8 +308,8 @@ def cost_section(runs: Runs, figure: Path) -> list[str]:
     serving = {a: statistics.median(r["test"]["serving"]["seconds"] for r in runs[a]) for a in ARCHITECTURES}
     lines += [
         "",
-        "Seconds are optimisation only (validation excluded), one thread per run, two runs at a time on a shared "
-        "machine: they show the order of magnitude and the ratio between architectures, not an idle-machine "
+        "Seconds are optimisation only (validation excluded), one thread per run, several runs at a time on a "
+        "machine shared with other builds: they show the order of magnitude and the ratio between architectures, not an idle-machine "
         f"figure. Equal steps: {equal_steps:.0f}, the fewest steps any architecture (median over seeds) needs to "
         f"its validation optimum; equal wall clock: {equal_seconds:.0f} s, likewise in seconds. The test "
         "evaluation with serving semantics (one forward pass of up to N + 1 events per test event) took a "
@@ -359,7 +359,7 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
         "the interval covers users and seeds, not time. (2) A wide search: "
         f"{len(results['learning_rates'])} learning rates on one seed, with batch size, depth, width, dropout "
         "and the number of history events fixed; the ablation uses the rate chosen with the LayerNorm, which "
-        "may not be the best rate without it, and it has fewer seeds than the comparison. (3) Idle-machine speed: the times were taken under contention "
+        "may not be the best rate without it, and it has at most as many seeds as the comparison. (3) Idle-machine speed: the times were taken under contention "
         "from other work on two cores; only their ratios are meaningful, and even those loosely. (4) Serving "
         "latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md."
         + (f" (5) The protocol's {len(SEEDS)} seeds: only {len(runs['interleaved'])} finished for every "
