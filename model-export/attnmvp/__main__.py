@@ -9,20 +9,20 @@ import argparse
 import dataclasses
 import json
 import shlex
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from .config import ARCHITECTURES, Config
-from .data import DEFAULT_DATA_DIR, MovieLens, load_movielens
+from .data import (DEFAULT_DATA_DIR, EVENT_STREAM_FILE, MovieLens, event_stream, event_stream_digest,
+                   load_movielens)
 from .export import export, stamp
-from .report import comparison_markdown, inference_ms, machine, model_card, serving_batch
-from .runs import RUNS_DIR, reuse_or_train, train_and_save
-from .train import evaluate, load_checkpoint
+from .protocol import ABLATION_SEEDS, SEEDS, run_protocol
+from .report import comparison_markdown, machine, model_card
+from .runs import RUNS_DIR, train_and_save
+from .train import action_metrics, evaluate, load_checkpoint
 
 MODEL_EXPORT = Path(__file__).resolve().parents[1]
 MODELS_DIR = MODEL_EXPORT / "models"
@@ -30,12 +30,19 @@ REPORT_PATH = MODEL_EXPORT.parent / "docs" / "model-quality.md"
 DERIVED = {"architecture", "num_items", "action_names", "seed"}  # set by the command, not by flags
 
 
+def boolean(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+    return text.lower() == "true"
+
+
 def add_config_flags(parser: argparse.ArgumentParser) -> None:
     defaults = Config()
     for f in dataclasses.fields(Config):
         if f.name not in DERIVED:
-            parser.add_argument("--" + f.name.replace("_", "-"), type=type(getattr(defaults, f.name)),
-                                default=getattr(defaults, f.name), help=f"default {getattr(defaults, f.name)}")
+            default = getattr(defaults, f.name)
+            parser.add_argument("--" + f.name.replace("_", "-"), type=boolean if isinstance(default, bool) else type(default),
+                                default=default, help=f"default {default}")
 
 
 def config_from(args: argparse.Namespace, architecture: str, num_items: int, seed: int) -> Config:
@@ -51,28 +58,38 @@ def command_line() -> str:
     return "/usr/bin/python3 -m attnmvp " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
+def load_data(args: argparse.Namespace, cfg: Config | None = None) -> MovieLens:
+    source = cfg or args
+    return load_movielens(args.data, source.eval_fraction, source.valid_fraction)
+
+
 def cmd_train(args: argparse.Namespace) -> None:
-    data = load_movielens(args.data, args.eval_fraction)
+    data = load_data(args)
     cfg = config_from(args, args.arch, data.num_items, args.seed)
     _, ckpt = load_checkpoint(train_and_save(cfg, data, args.runs, log))
-    log(json.dumps(ckpt["metrics"], indent=2))
+    log(json.dumps(ckpt["curve"], indent=2))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
     model, ckpt = load_checkpoint(args.checkpoint)
     torch.set_num_threads(model.cfg.threads)
-    data = load_movielens(args.data, model.cfg.eval_fraction)
+    data = load_data(args, model.cfg)
     assert ckpt["vocab"] == data.vocab, "checkpoint was trained on another split or data set"
-    metrics = evaluate(model, data)
-    log(json.dumps(metrics, indent=2))
+    logits, labels, _ = evaluate(model, data, args.semantics)
+    log(json.dumps(action_metrics(logits, labels, model.cfg.action_names), indent=2))
 
 
 def cmd_export(args: argparse.Namespace) -> None:
     cfg = Config.from_dict(torch.load(args.checkpoint, map_location="cpu")["config"])
     torch.set_num_threads(cfg.threads)
-    data = load_movielens(args.data, cfg.eval_fraction)
+    data = load_data(args, cfg)
     for kind, path in export(args.checkpoint, args.out, data, args.parity_cases).items():
         log(f"wrote {kind}: {path}")
+
+
+def cmd_stream_digest(args: argparse.Namespace) -> None:
+    args.out.write_text(json.dumps(event_stream_digest(event_stream(args.data)), indent=1) + "\n")
+    log(f"wrote {args.out}")
 
 
 def cmd_stamp(args: argparse.Namespace) -> None:
@@ -82,57 +99,46 @@ def cmd_stamp(args: argparse.Namespace) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
-    torch.set_num_threads(args.threads)
-    data = load_movielens(args.data, args.eval_fraction)
+    data = load_data(args)
+    saved = args.runs / "compare-results.json"
     if args.from_results:
         results = json.loads(args.from_results.read_text())
     else:
-        results = run_comparison(args, data)
-    text = comparison_markdown(results["runs"], Config.from_dict(results["config"]), data, results["seeds"],
-                               results["command"], results["minutes"], results["machine"])
+        base = config_from(args, "attn_mvp", data.num_items, 0)
+        command = command_line()
+
+        def save(results: dict[str, Any]) -> None:
+            results.update(command=command, machine=machine(base.threads))
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(json.dumps(results, indent=1))
+
+        results = run_protocol(base, args.data, args.runs, args.jobs, log, save, tuple(args.seeds),
+                               tuple(args.ablation_seeds), tuple(args.ablation_architectures))
+        save(results)
+        log(f"raw results in {saved}")
+    text, figure = comparison_markdown(results, data, args.out.parent / "img")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
-    log(f"wrote {args.out}")
-
-
-def run_comparison(args: argparse.Namespace, data: MovieLens) -> dict[str, Any]:
-    """Train every architecture for every seed; raw results also go to runs/compare-results.json."""
-    start = time.perf_counter()
-    results: dict[str, Any] = {
-        "command": command_line(), "seeds": args.seeds, "minutes": 0.0, "machine": machine(args.threads),
-        "config": config_from(args, "attn_mvp", data.num_items, args.seeds[0]).to_dict(),
-        "runs": {arch: [] for arch in ARCHITECTURES},
-    }
-    saved = args.runs / "compare-results.json"
-    for seed in args.seeds:
-        for arch in ARCHITECTURES:  # interleaved by seed, so background load falls on all three alike
-            cfg = config_from(args, arch, data.num_items, seed)
-            log(f"[seed {seed}] {arch}")
-            model, ckpt = load_checkpoint(train_and_save(cfg, data, args.runs, log))
-            ms = inference_ms(model, serving_batch(data, cfg))
-            m = ckpt["metrics"]["overall"]
-            log(f"[seed {seed}] {arch}: BCE {m['bce']:.4f} NE {m['ne']:.4f} AUC {m['auc']:.4f}, "
-                f"{statistics.mean(ckpt['epoch_seconds']):.1f} s/epoch, {ms:.1f} ms/batch")
-            results["runs"][arch].append({"seed": seed, "metrics": ckpt["metrics"],
-                                          "epoch_seconds": ckpt["epoch_seconds"], "inference_ms": ms})
-            results["minutes"] = (time.perf_counter() - start) / 60
-            saved.write_text(json.dumps(results, indent=1))
-    log(f"compared in {results['minutes']:.1f} min; raw results in {saved}")
-    return results
+    log(f"wrote {args.out} and {figure}")
 
 
 def cmd_release(args: argparse.Namespace) -> None:
-    torch.set_num_threads(args.threads)
-    data = load_movielens(args.data, args.eval_fraction)
+    """Export the seed-0 run of each architecture at its chosen learning rate, with its test figures."""
+    results = json.loads(args.results.read_text())
     checkpoints = {}
-    for arch in ARCHITECTURES:
-        cfg = config_from(args, arch, data.num_items, args.seed)
-        path = reuse_or_train(cfg, data, args.runs, log)
-        for kind, out in export(path, args.out, data, args.parity_cases).items():
+    for record in results["seeds_runs"]:
+        if record["config"]["seed"] != 0:
+            continue
+        model, ckpt = load_checkpoint(Path(record["checkpoint"]))
+        torch.set_num_threads(model.cfg.threads)
+        data = load_data(args, model.cfg)
+        paths = export(Path(record["checkpoint"]), args.out, data, args.parity_cases,
+                       metrics=record["test"]["serving"]["metrics"])
+        for kind, out in paths.items():
             log(f"wrote {kind}: {out}")
-        checkpoints[arch] = torch.load(path, map_location="cpu")
+        checkpoints[model.cfg.architecture] = ckpt
     card = args.out / "MODEL_CARD.md"
-    card.write_text(model_card(checkpoints, data, command_line()))
+    card.write_text(model_card(checkpoints, results, data, command_line()))
     log(f"wrote {card}")
 
 
@@ -149,8 +155,9 @@ def main() -> None:
     add_config_flags(p)
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("evaluate", help="metrics of a checkpoint on the evaluation period")
+    p = sub.add_parser("evaluate", help="metrics of a checkpoint on the test period")
     p.add_argument("--checkpoint", type=Path, required=True)
+    p.add_argument("--semantics", choices=("serving", "windowed"), default="serving")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("export", help="write <arch>.onnx and <arch>.parity.json for a checkpoint")
@@ -159,24 +166,29 @@ def main() -> None:
     p.add_argument("--parity-cases", type=int, default=240)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("stream-digest", help="write the digest of the event stream the Java replay is tested against")
+    p.add_argument("--out", type=Path, default=EVENT_STREAM_FILE)
+    p.set_defaults(func=cmd_stream_digest)
+
     p = sub.add_parser("stamp", help="add or refresh the sha256 metadata entry of exported .onnx files in place")
     p.add_argument("files", type=Path, nargs="+")
     p.set_defaults(func=cmd_stamp)
 
-    p = sub.add_parser("compare", help="train all three on the same split and budget, write the report")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p = sub.add_parser("compare", help="the whole protocol: search, seeds, ablation, test; writes the report")
     p.add_argument("--runs", type=Path, default=RUNS_DIR)
+    p.add_argument("--jobs", type=int, default=2, help="runs trained at once, one thread each")
+    p.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    p.add_argument("--ablation-seeds", type=int, nargs="+", default=list(ABLATION_SEEDS))
+    p.add_argument("--ablation-architectures", nargs="+", choices=ARCHITECTURES, default=list(ARCHITECTURES))
     p.add_argument("--out", type=Path, default=REPORT_PATH)
     p.add_argument("--from-results", type=Path, help="only render the report from a saved compare-results.json")
     add_config_flags(p)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("release", help="train (or reuse) the three default models, export them and the model card")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--runs", type=Path, default=RUNS_DIR)
+    p = sub.add_parser("release", help="export the seed-0 models of a comparison and write the model card")
+    p.add_argument("--results", type=Path, default=RUNS_DIR / "compare-results.json")
     p.add_argument("--out", type=Path, default=MODELS_DIR)
     p.add_argument("--parity-cases", type=int, default=240)
-    add_config_flags(p)
     p.set_defaults(func=cmd_release)
 
     args = parser.parse_args()

@@ -2,7 +2,7 @@
 
 The transformer sees items only (t sees items j <= t; a candidate sees the history and
 itself). Then one attention pooling whose queries and keys are the item states and whose
-values are action embeddings, under a strict mask (t pools actions of j < t; a candidate
+values are the normalised action embeddings, under a strict mask (t pools actions of j < t; a candidate
 pools all history actions). The prediction reads the item state plus the pooled actions.
 """
 from __future__ import annotations

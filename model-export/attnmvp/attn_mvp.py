@@ -1,7 +1,8 @@
 """AttnMVP (mixed value pooling): N item tokens; values mix item state and action embedding.
 
 In every layer queries and keys come from item states and the value of history position j
-is W_v h_j + W_a e(a_j). The mask is strictly causal (t sees j < t), so position t never
+is W_v h_j + W_a LN(e(a_j)), the action embedding normalised so it enters at the
+scale of the item part. The mask is strictly causal (t sees j < t), so position t never
 sees its own action; its own item reaches it through the residual stream. Candidates see
 every history position and not each other (nor themselves: that too is the residual).
 """

@@ -19,7 +19,14 @@ MASKED = -1e9  # finite, so a row with every key masked stays finite (it is zero
 
 
 class Embeddings(nn.Module):
-    """Item, action and position tables, identical in all three architectures."""
+    """Item, action and position tables, identical in all three architectures.
+
+    Every table starts at std 0.02. Item and position vectors always pass a pre-norm LayerNorm
+    before any projection, but AttnMVP projects action vectors straight into its values and
+    AttnLFA into its pooled values, where at that scale they start about fifty times smaller
+    than the item part and a short training run never recovers the difference. So every
+    architecture reads actions through `actions`, which normalises them (cfg.action_norm).
+    """
 
     def __init__(self, cfg: Config):
         super().__init__()
@@ -29,6 +36,11 @@ class Embeddings(nn.Module):
         self.position = nn.Embedding(cfg.max_history + 1, cfg.d_model)  # 0..N-1 history, N the next event
         for table in (self.item, self.action, self.position):
             nn.init.normal_(table.weight, std=0.02)
+        self.action_norm = nn.LayerNorm(cfg.d_model) if cfg.action_norm else nn.Identity()
+
+    def actions(self, action_ids: torch.Tensor) -> torch.Tensor:
+        """[B, M] action ids -> (B, M, d) action vectors, at unit scale when cfg.action_norm."""
+        return self.action_norm(self.action(action_ids))
 
     def positions(self, history_mask: torch.Tensor, candidate_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Position of each history event (its index) and of each candidate (the next event).
@@ -57,7 +69,7 @@ class Embeddings(nn.Module):
 
         Candidates are never attended to as keys, so the filler is never read.
         """
-        return self.action(torch.cat([action_ids, torch.zeros_like(candidate_ids)], dim=1))
+        return self.actions(torch.cat([action_ids, torch.zeros_like(candidate_ids)], dim=1))
 
 
 def attention_mask(history_mask: torch.Tensor, candidate_ids: torch.Tensor, see_self: bool) -> torch.Tensor:
@@ -114,7 +126,7 @@ class Attention(nn.Module):
         """x: (B, L, d); allowed: [B, L, L] x bool; actions: (B, L, d) action embeddings. Returns (B, L, d)."""
         q, k, v = self.qkv(x).chunk(3, dim=-1)  # 3 x (B, L, d)
         if self.action_value is not None:
-            v = v + self.action_value(actions)  # v_j = W_v h_j + W_a e(a_j)
+            v = v + self.action_value(actions)  # v_j = W_v h_j + W_a LN(e(a_j))
         y = masked_attention(self.split_heads(q), self.split_heads(k), self.split_heads(v), allowed, self.scale)
         y = y.transpose(1, 2).flatten(2)  # (B, L, d)
         return self.dropout(self.out(y))

@@ -11,7 +11,7 @@ from typing import Any
 
 ARCHITECTURES = ("interleaved", "attn_lfa", "attn_mvp")
 ACTION_NAMES = ("dislike", "neutral", "like", "tag")  # index order is part of the model contract
-CODE_VERSION = "1.0.0"  # semver of this package's model code; bump when the model changes
+CODE_VERSION = "1.1.0"  # semver of this package's model code; bump when the model changes
 
 
 @dataclass
@@ -26,8 +26,10 @@ class Config:
     mlp_ratio: int = 4  # hidden width of the feed-forward block = mlp_ratio * d_model
     max_history: int = 256  # N: longest history the model is trained for (and serves)
     dropout: float = 0.1
+    action_norm: bool = True  # LayerNorm on action embeddings, so actions enter at the scale items do
     # training
-    epochs: int = 4
+    epochs: int = 10  # at most; the epoch with the lowest validation loss is kept
+    patience: int = 2  # stop after this many epochs without a lower validation loss
     batch_size: int = 32  # windows per optimiser step
     lr: float = 2e-3
     weight_decay: float = 0.01
@@ -35,9 +37,10 @@ class Config:
     unknown_input_rate: float = 0.02  # share of input items/actions replaced by the unknown index,
     # so the out-of-vocabulary rows the serving path relies on are trained rather than random
     seed: int = 0
-    threads: int = 2  # torch intra-op threads (the build machine has two shared cores)
+    threads: int = 1  # torch intra-op threads; fixed, so epoch times are comparable between runs
     # data
-    eval_fraction: float = 0.2  # the latest 20% of each user's events are the evaluation period
+    eval_fraction: float = 0.2  # the latest 20% of each user's events are the test period
+    valid_fraction: float = 0.1  # the latest 10% of each user's remaining events are the validation period
     max_steps: int = 0  # stop after this many optimiser steps (0 = no limit); for smoke tests
 
     def __post_init__(self) -> None:
@@ -45,6 +48,8 @@ class Config:
         assert self.d_model % self.n_heads == 0, f"d_model={self.d_model} not divisible by n_heads={self.n_heads}"
         assert self.max_history >= 1, "max_history must be >= 1"
         assert 0.0 < self.eval_fraction < 1.0, "eval_fraction must be in (0, 1)"
+        assert 0.0 < self.valid_fraction < 1.0, "valid_fraction must be in (0, 1)"
+        assert self.epochs >= 1 and self.patience >= 1, "epochs and patience must be >= 1"
 
     @property
     def num_actions(self) -> int:

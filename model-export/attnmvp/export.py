@@ -1,6 +1,6 @@
 """ONNX export (opset 17, dynamic B, N, C) with the metadata the job reads, and parity vectors.
 
-The graph signature and metadata keys are the model contract of DESIGN.md §5; the Java
+The graph signature and metadata keys are the model contract with the streaming job; its
 scorer reads them instead of guessing. The `sha256` entry lets the job refuse a file that was
 corrupted or changed after export. The parity file holds real evaluation-time requests
 and the PyTorch outputs for them (B = 1, no padding), which the Java side must reproduce
@@ -21,7 +21,7 @@ import torch
 from .config import CODE_VERSION, Config
 from .data import PADDING_ITEM, UNKNOWN_ITEM, MovieLens
 from .ranker import Ranker
-from .train import load_checkpoint
+from .train import action_metrics, evaluate, load_checkpoint
 
 CONTRACT_VERSION = "1"
 OPSET = 17
@@ -39,13 +39,16 @@ def model_version(cfg: Config, training_date: str) -> str:
 
 
 def split_description(cfg: Config) -> str:
-    return (f"per-user time-based: each user's events ordered by (timestamp, rating before tag, movieId); "
-            f"the latest {cfg.eval_fraction:.0%} (at least 1) are evaluation, the rest training; "
-            f"item vocab = items seen in training")
+    return (f"per-user time-based: each user's events in replay order (timestamp, rating before tag, movieId); "
+            f"the latest {cfg.eval_fraction:.0%} (at least 1) are the test period, the latest "
+            f"{cfg.valid_fraction:.0%} of the rest the validation period (early stopping and every choice), "
+            f"the remainder is fitted; item vocab = fitted items")
 
 
-def metadata(cfg: Config, ckpt: dict[str, Any]) -> dict[str, str]:
-    """Every `metadata_props` entry of the contract; all values are strings, JSON where structured."""
+def metadata(cfg: Config, ckpt: dict[str, Any], metrics: dict[str, Any]) -> dict[str, str]:
+    """Every `metadata_props` entry of the contract; all values are strings, JSON where structured.
+
+    metrics: the model's test-period figures with serving semantics (`action_metrics`)."""
     return {
         "architecture": cfg.architecture,
         "model_version": model_version(cfg, ckpt["training_date"]),
@@ -59,7 +62,7 @@ def metadata(cfg: Config, ckpt: dict[str, Any]) -> dict[str, str]:
         "item_unknown_index": str(UNKNOWN_ITEM),
         "training_data": ckpt["training_data"],
         "training_date": ckpt["training_date"],
-        "metrics": json.dumps(ckpt["metrics"]),
+        "metrics": json.dumps(metrics),
         "hyperparameters": json.dumps(cfg.to_dict()),
         "split": split_description(cfg),
     }
@@ -132,12 +135,12 @@ def stamp(path: Path) -> None:
 
 
 def parity_cases(model: Ranker, data: MovieLens, n_cases: int = 240, seed: int = 0) -> list[dict[str, Any]]:
-    """Real requests: a user's history up to an evaluation-period event, and candidates to score.
+    """Real requests: a user's history up to a test-period event, and candidates to score.
 
-    Most cases cut a user's sequence at a random evaluation-period event; one in ten cuts after
+    Most cases cut a user's sequence at a random test-period event; one in ten cuts after
     1-5 events (a new user), one in ten at a user with more than max_history events before the
     cut (a full, truncated history). Candidates are the true next item, training items, items
-    first seen in the evaluation period (out of vocabulary) and an id no catalogue holds.
+    never fitted (out of vocabulary) and an id no catalogue holds.
     """
     rng = random.Random(seed)
     n_max = model.cfg.max_history
@@ -213,12 +216,17 @@ def max_parity_error(model: Ranker, cases: list[dict[str, Any]], batch_size: int
     return error
 
 
-def export(checkpoint: Path, out_dir: Path, data: MovieLens, n_cases: int = 240) -> dict[str, Path]:
-    """Write <arch>.onnx and <arch>.parity.json for a checkpoint; returns their paths."""
+def export(checkpoint: Path, out_dir: Path, data: MovieLens, n_cases: int = 240,
+           metrics: dict[str, Any] | None = None) -> dict[str, Path]:
+    """Write <arch>.onnx and <arch>.parity.json for a checkpoint; returns their paths.
+
+    metrics: the checkpoint's test figures if already measured; otherwise they are measured here."""
     model, ckpt = load_checkpoint(checkpoint)
     cfg = model.cfg
     assert ckpt["vocab"] == data.vocab, "checkpoint was trained on another split or data set"
-    meta = metadata(cfg, ckpt)
+    if metrics is None:
+        metrics = action_metrics(*evaluate(model, data, "serving")[:2], cfg.action_names)
+    meta = metadata(cfg, ckpt, metrics)
     onnx_path = out_dir / f"{cfg.architecture}.onnx"
     export_onnx(model, meta, onnx_path)
     cases = parity_cases(model, data, n_cases)

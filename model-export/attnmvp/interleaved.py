@@ -25,7 +25,7 @@ class Interleaved(Ranker):
         n2 = 2 * item_ids.size(1)
         history_pos, candidate_pos = self.embed.positions(history_mask, candidate_ids)
         item_tokens = self.embed.items(item_ids, history_pos)  # (B, N, d)
-        action_tokens = self.embed.action(action_ids) + self.embed.position(history_pos)  # (B, N, d)
+        action_tokens = self.embed.actions(action_ids) + self.embed.position(history_pos)  # (B, N, d)
         history = torch.stack([item_tokens, action_tokens], dim=2).flatten(1, 2)  # (B, 2N, d)
         token_mask = torch.stack([history_mask, history_mask], dim=2).flatten(1, 2)  # (B, 2N)
         x = torch.cat([history, self.embed.items(candidate_ids, candidate_pos)], dim=1)  # (B, 2N + C, d)

@@ -1,7 +1,7 @@
 """The model contract every architecture implements, and the one place it is wired.
 
-A ranker maps a user's history and candidate items to per-action probabilities
-(DESIGN.md §5). Architectures differ only in `encode`, the sequence formulation; the
+A ranker maps a user's history and candidate items to per-action probabilities, the
+signature the streaming job calls through ONNX. Architectures differ only in `encode`, the sequence formulation; the
 embeddings and per-action heads are the shared modules of `blocks.py`.
 """
 from __future__ import annotations

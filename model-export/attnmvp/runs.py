@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+
 import torch
 
 from .config import Config
 from .data import MovieLens
-from .train import Log, evaluate, save_checkpoint, train
+from .train import Log, save_checkpoint, train
 
 RUNS_DIR = Path(__file__).resolve().parents[1] / "runs"
 
@@ -20,13 +21,11 @@ def run_dir(cfg: Config, root: Path = RUNS_DIR) -> Path:
 
 
 def train_and_save(cfg: Config, data: MovieLens, root: Path = RUNS_DIR, log: Log = print) -> Path:
-    """Train, evaluate on the evaluation period, save the checkpoint; returns its path."""
+    """Train with early stopping on the validation period, save the checkpoint; returns its path."""
     result = train(cfg, data, log)
-    log(f"  evaluating {cfg.architecture} on {sum(len(u.items) - u.split for u in data.users)} events")
-    metrics = evaluate(result.model, data)
     path = run_dir(cfg, root) / "checkpoint.pt"
-    save_checkpoint(path, result.model, data, result, metrics)
-    log(f"  saved {path}")
+    save_checkpoint(path, result.model, data, result)
+    log(f"  saved {path} (best epoch {result.best_epoch}, {result.steps} steps)")
     return path
 
 
@@ -34,6 +33,6 @@ def reuse_or_train(cfg: Config, data: MovieLens, root: Path = RUNS_DIR, log: Log
     """Path of a checkpoint for exactly this config and data, training one only if none exists."""
     path = run_dir(cfg, root) / "checkpoint.pt"
     if path.exists() and torch.load(path, map_location="cpu")["vocab"] == data.vocab:
-        log(f"{cfg.architecture}: reusing {path}")
+        log(f"{cfg.architecture} seed {cfg.seed}: reusing {path}")
         return path
     return train_and_save(cfg, data, root, log)

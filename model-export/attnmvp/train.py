@@ -1,11 +1,14 @@
-"""Training, evaluation and checkpoints.
+"""Training with early stopping on the validation period, evaluation, and checkpoints.
 
 Objective: at every history position t, predict the action taken on item i_t from
 everything strictly before t plus i_t itself, as A independent sigmoids (multi-label, one
-positive per event), with binary cross-entropy summed over actions.
+positive per event), with binary cross-entropy summed over actions. After every epoch the
+validation loss is measured; training stops after `patience` epochs without a new lowest
+one, and the weights of the lowest are kept. The test period is never read here.
 """
 from __future__ import annotations
 
+import copy
 import math
 import random
 import time
@@ -19,7 +22,8 @@ import torch.nn.functional as F
 
 from . import build_model
 from .config import Config
-from .data import UNKNOWN_ITEM, Batch, MovieLens, Window, batches, eval_windows, train_windows
+from .data import (UNKNOWN_ITEM, Batch, MovieLens, Window, collate, length_groups, serving_windows, test_windows,
+                   train_windows, valid_windows)
 from .ranker import Ranker
 
 Log = Callable[[str], None]
@@ -59,10 +63,11 @@ def learning_rate(step: int, total: int, cfg: Config) -> float:
 
 @dataclass
 class TrainResult:
-    model: Ranker
-    epoch_seconds: list[float]  # wall time of each epoch's optimisation, evaluation excluded
-    steps: int
-    final_loss: float
+    model: Ranker  # with the weights of the epoch with the lowest validation loss
+    epoch_seconds: list[float]  # wall time of each epoch's optimisation, validation excluded
+    curve: list[dict[str, float]]  # per epoch: epoch, step, seconds (cumulative), valid_bce, valid_ne
+    best_epoch: int  # 1-based
+    steps: int  # optimiser steps up to the end of the best epoch
 
 
 def train(cfg: Config, data: MovieLens, log: Log = print) -> TrainResult:
@@ -71,6 +76,7 @@ def train(cfg: Config, data: MovieLens, log: Log = print) -> TrainResult:
     rng = random.Random(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     windows = train_windows(data, cfg.max_history + 1)
+    validation = valid_windows(data, cfg.max_history + 1)
     model = build_model(cfg)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
@@ -79,14 +85,15 @@ def train(cfg: Config, data: MovieLens, log: Log = print) -> TrainResult:
     steps_per_epoch = math.ceil(len(windows) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs if cfg.max_steps == 0 else min(cfg.max_steps, steps_per_epoch * cfg.epochs)
     n_params = sum(p.numel() for p in model.parameters())
-    log(f"{cfg.architecture}: {n_params / 1e6:.2f}M parameters, {len(windows)} training windows, "
-        f"{steps_per_epoch} steps/epoch, {total} steps")
+    log(f"{cfg.architecture}: {n_params / 1e6:.3f}M parameters, {len(windows)} training windows, "
+        f"{steps_per_epoch} steps/epoch, at most {total} steps")
 
-    step, epoch_seconds, running = 0, [], float("nan")
-    model.train()
-    for epoch in range(cfg.epochs):
+    step, epoch_seconds, curve = 0, [], []
+    best_state, best_epoch, best_loss = None, 0, float("inf")
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
         start = time.perf_counter()
-        for batch in batches(windows, cfg.batch_size, rng):
+        for batch in (collate([windows[i] for i in g]) for g in length_groups(windows, cfg.batch_size, rng)):
             if step == total:
                 break
             for group in opt.param_groups:
@@ -99,28 +106,35 @@ def train(cfg: Config, data: MovieLens, log: Log = print) -> TrainResult:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             step += 1
-            running = loss.item() if math.isnan(running) else 0.95 * running + 0.05 * loss.item()
-            if step % 20 == 0 or step == total:
-                log(f"  epoch {epoch + 1}/{cfg.epochs} step {step}/{total} loss {running:.4f} "
-                    f"({time.perf_counter() - start:.1f}s)")
         epoch_seconds.append(time.perf_counter() - start)
-        log(f"  epoch {epoch + 1} done in {epoch_seconds[-1]:.1f}s")
-        if step == total:
+        valid = action_metrics(*predict(model, validation)[:2], cfg.action_names)["overall"]
+        curve.append({"epoch": epoch, "step": step, "seconds": sum(epoch_seconds),
+                      "valid_bce": valid["bce"], "valid_ne": valid["ne"]})
+        log(f"  epoch {epoch}: step {step}, {epoch_seconds[-1]:.1f}s, validation BCE {valid['bce']:.4f} "
+            f"NE {valid['ne']:.4f}")
+        if valid["bce"] < best_loss:
+            best_state, best_epoch, best_loss = copy.deepcopy(model.state_dict()), epoch, valid["bce"]
+        if epoch - best_epoch >= cfg.patience or step == total:
             break
+    model.load_state_dict(best_state)
     model.eval()
-    return TrainResult(model, epoch_seconds, step, running)
+    return TrainResult(model, epoch_seconds, curve, best_epoch, curve[best_epoch - 1]["step"])
 
 
 @torch.no_grad()
-def predict(model: Ranker, windows: list[Window], batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
-    """Logits (M, A) and action labels (M,) at every target position of the windows."""
+def predict(model: Ranker, windows: list[Window], batch_size: int = 64
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Logits (M, A), action labels (M,) and user indices (M,) at every target position of the windows."""
     model.eval()
-    logits, labels = [], []
-    for batch in batches(windows, batch_size):
+    logits, labels, users = [], [], []
+    for group in length_groups(windows, batch_size):
+        batch = collate([windows[i] for i in group])
         out = model.history_logits(batch.item_ids, batch.action_ids, batch.history_mask)  # (B, N, A)
         logits.append(out[batch.target_mask].numpy())
         labels.append(batch.action_ids[batch.target_mask].numpy())
-    return np.concatenate(logits), np.concatenate(labels)
+        owner = torch.tensor([windows[i].user for i in group])[:, None].expand_as(batch.target_mask)
+        users.append(owner[batch.target_mask].numpy())
+    return np.concatenate(logits), np.concatenate(labels), np.concatenate(users)
 
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -162,14 +176,15 @@ def action_metrics(logits: np.ndarray, labels: np.ndarray, action_names: list[st
     return out
 
 
-def evaluate(model: Ranker, data: MovieLens) -> dict[str, Any]:
-    """Metrics on every evaluation-period event, each predicted from up to N earlier events."""
-    logits, labels = predict(model, eval_windows(data, model.cfg.max_history + 1))
-    return action_metrics(logits, labels, model.cfg.action_names)
+def evaluate(model: Ranker, data: MovieLens, semantics: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Predictions on the test period: 'serving' (each event from exactly its min(t, N) previous
+    events, as the job builds its inputs) or 'windowed' (as in training, N/2 to N previous events)."""
+    n = model.cfg.max_history
+    windows = serving_windows(data, n) if semantics == "serving" else test_windows(data, n + 1)
+    return predict(model, windows)
 
 
-def save_checkpoint(path: Path, model: Ranker, data: MovieLens, result: TrainResult,
-                    metrics: dict[str, Any]) -> None:
+def save_checkpoint(path: Path, model: Ranker, data: MovieLens, result: TrainResult) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({
         "config": model.cfg.to_dict(),
@@ -177,8 +192,10 @@ def save_checkpoint(path: Path, model: Ranker, data: MovieLens, result: TrainRes
         "vocab": data.vocab,
         "training_data": data.training_data,
         "epoch_seconds": result.epoch_seconds,
+        "curve": result.curve,
+        "best_epoch": result.best_epoch,
         "steps": result.steps,
-        "metrics": metrics,
+        "parameters": sum(p.numel() for p in model.parameters()),
         "training_date": time.strftime("%Y-%m-%d"),
     }, path)
 

@@ -13,16 +13,19 @@ NUM_ITEMS = 40
 MAX_HISTORY = 12
 
 
-def small_model(architecture: str, seed: int = 0) -> Ranker:
+def small_model(architecture: str, seed: int = 0, action_norm: bool = True) -> Ranker:
     torch.manual_seed(seed)
     cfg = Config(architecture=architecture, num_items=NUM_ITEMS, d_model=16, n_layers=2, n_heads=2,
-                 max_history=MAX_HISTORY, dropout=0.0)
+                 max_history=MAX_HISTORY, dropout=0.0, action_norm=action_norm)
     return build_model(cfg).eval()
 
 
-@pytest.fixture(scope="session", params=ARCHITECTURES)
+@pytest.fixture(scope="session", params=[(arch, norm) for arch in ARCHITECTURES for norm in (True, False)],
+                ids=lambda p: f"{p[0]}-{'action_norm' if p[1] else 'raw_actions'}")
 def model(request: pytest.FixtureRequest) -> Ranker:
-    return small_model(request.param)
+    """Every architecture, with and without the action LayerNorm: both paths must keep every property."""
+    architecture, action_norm = request.param
+    return small_model(architecture, action_norm=action_norm)
 
 
 def random_inputs(gen: torch.Generator, b: int, n: int, c: int, lengths: list[int] | None = None

@@ -4,6 +4,8 @@
 - A candidate's score never depends on the other candidates.
 - Right-padding (history, candidates, batch rows) never changes a result.
 - A candidate scored after history h_<t gets what training predicts at position t.
+- Actions reach the model at the scale items do when the action LayerNorm is on.
+Each property is checked for every architecture with and without that LayerNorm.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 from torch.testing import assert_close
 
 from attnmvp.ranker import Ranker
-from conftest import MAX_HISTORY, NUM_ITEMS, random_inputs
+from conftest import MAX_HISTORY, NUM_ITEMS, random_inputs, small_model
 
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None)
 seeds = st.integers(0, 2**31 - 1)
@@ -116,3 +118,13 @@ def test_empty_history_gives_finite_scores_that_ignore_padding(model: Ranker) ->
     assert_close(other_padding, probs)
     assert_close(one_position, probs)
     assert probs.dtype == torch.float32 and probs.shape == (3, 5, model.cfg.num_actions)
+
+
+def test_action_norm_puts_every_action_vector_at_unit_scale() -> None:
+    """The fix itself: a normalised action vector has about unit RMS, a raw one the init scale 0.02."""
+    every_action = torch.arange(5)[None]  # (1, 5), 4 = unknown
+    with torch.no_grad():
+        normed = small_model("attn_mvp", action_norm=True).embed.actions(every_action)
+        raw = small_model("attn_mvp", action_norm=False).embed.actions(every_action)
+    assert_close(normed.pow(2).mean(-1).sqrt(), torch.ones(1, 5), atol=0.05, rtol=0)  # LayerNorm eps
+    assert raw.pow(2).mean(-1).sqrt().max() < 0.05

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attnmvp.data import UNKNOWN_ITEM, load_movielens, rating_to_action, windows
+from attnmvp.data import (EVENT_STREAM_FILE, UNKNOWN_ITEM, MovieLens, UserSequence, event_stream,
+                          event_stream_digest, load_movielens, rating_to_action, serving_windows, windows)
 from attnmvp.train import action_metrics, auc
 
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True, database=None)
@@ -32,25 +34,56 @@ def test_events_are_ordered_by_time_then_rating_before_tag_then_movie(tmp_path: 
     root = write_csvs(tmp_path, ["1,30,4.0,100", "1,20,1.0,100", "1,10,3.0,200", "1,40,5.0,50"],
                       ["1,20,funny,100", "1,20,quotable,100", "1,5,dark,100"])
     user = load_movielens(root, eval_fraction=0.2).users[0]
-    # At t=100: ratings (movies 20, 30) before tags (movies 5, 20); two tags on 20 in one second count once.
-    assert user.items == ["40", "20", "30", "5", "20", "10"]
-    assert user.actions == [LIKE, DISLIKE, LIKE, TAG, TAG, NEUTRAL]
+    # At t=100: ratings (movies 20, 30) before tags (movies 5, 20); each tag application is an event.
+    assert user.items == ["40", "20", "30", "5", "20", "20", "10"]
+    assert user.actions == [LIKE, DISLIKE, LIKE, TAG, TAG, TAG, NEUTRAL]
 
 
-def test_split_is_per_user_by_time_and_vocab_holds_training_items_only(tmp_path: Path) -> None:
+def test_stream_orders_users_within_a_second_as_the_replay_does(tmp_path: Path) -> None:
+    root = write_csvs(tmp_path, ["2,7,4.0,100", "10,3,1.0,100", "1,9,3.0,100"], ["1,3,x,100", "2,1,y,99"])
+    stream = [(e.user_id, e.item_id, e.action) for e in event_stream(root)]
+    assert stream == [("2", "1", TAG), ("1", "9", NEUTRAL), ("2", "7", LIKE), ("10", "3", DISLIKE), ("1", "3", TAG)]
+
+
+def test_split_is_per_user_by_time_and_vocab_holds_fitted_items_only(tmp_path: Path) -> None:
     ratings = [f"1,{m},4.0,{t}" for t, m in enumerate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])] + ["2,1,1.0,5", "2,11,1.0,6"]
-    data = load_movielens(write_csvs(tmp_path, ratings, []), eval_fraction=0.2)
+    data = load_movielens(write_csvs(tmp_path, ratings, []), eval_fraction=0.2, valid_fraction=0.1)
     first, second = data.users
-    assert first.split == 8 and second.split == 1  # latest 20%, at least one event
-    assert data.vocab == ["1", "2", "3", "4", "5", "6", "7", "8"]
-    assert data.encode(["1", "8", "9", "11", "999999"]) == [2, 9, UNKNOWN_ITEM, UNKNOWN_ITEM, UNKNOWN_ITEM]
+    assert (first.valid, first.split) == (7, 8)  # latest 20% test, then latest 10% of the rest validation
+    assert (second.valid, second.split) == (1, 1)  # one event before the test period: nothing to validate on
+    assert data.vocab == ["1", "2", "3", "4", "5", "6", "7"]
+    assert data.encode(["1", "7", "8", "11", "999999"]) == [2, 8, UNKNOWN_ITEM, UNKNOWN_ITEM, UNKNOWN_ITEM]
 
 
 def test_real_data_loads_every_event() -> None:
     data = load_movielens()
     assert len(data.users) == 610
-    assert sum(len(u.items) for u in data.users) == 100_836 + 3_423  # ratings + distinct tag events
-    assert all(0 < u.split < len(u.items) for u in data.users)
+    assert sum(len(u.items) for u in data.users) == 100_836 + 3_683  # every rating and every tag application
+    assert all(0 < u.valid < u.split < len(u.items) for u in data.users)
+
+
+def test_committed_stream_digest_is_the_stream_training_reads() -> None:
+    """The Java replay checks itself against this file, so it must describe what training reads."""
+    committed = json.loads(EVENT_STREAM_FILE.read_text())
+    assert committed == event_stream_digest(event_stream())
+    data = load_movielens()
+    assert committed["events"] == sum(len(u.items) for u in data.users)
+
+
+@SETTINGS
+@given(n=st.integers(1, 40), split=st.integers(0, 39), max_history=st.integers(1, 12))
+def test_serving_windows_give_each_test_event_exactly_its_previous_n_events(n: int, split: int,
+                                                                            max_history: int) -> None:
+    split = min(split, n - 1)
+    items = [str(k) for k in range(n)]
+    data = MovieLens([UserSequence("1", items, [0] * n, split, split)], vocab=items, ratings_sha256="")
+    seen = {}
+    for w in serving_windows(data, max_history):
+        for p in range(w.target_from, len(w.item_ids)):
+            seen[w.item_ids[p] - 2] = w.item_ids[:p]
+    assert sorted(seen) == list(range(split, n))
+    for t, history in seen.items():
+        assert history == [k + 2 for k in range(max(0, t - max_history), t)]
 
 
 @SETTINGS

@@ -31,7 +31,7 @@ def data() -> MovieLens:
 
 
 def check_contract(path: Path, data: MovieLens, architecture: str) -> dict[str, str]:
-    """Checksum, graph signature, opset and metadata as DESIGN.md §5 and the Java scorer expect them."""
+    """Checksum, graph signature, opset and metadata as the Java scorer expects them."""
     file = path.read_bytes()
     assert checksum_matches(file), f"{path} does not match its sha256 entry"
     proto = onnx.load_from_string(file)

@@ -126,7 +126,7 @@ class PrometheusMetricsITCase {
         assertThat(scrape).contains(expected);
         // Flink's Prometheus reporter turns '-' and '.' in label values into '_'.
         assertThat(scrape).containsPattern(prefix + "scoring_model_architecture_model_version_device_modelInfo\\{"
-                + ".*model_version=\"attn_mvp_1_0_0_ml_latest_small_\\d{8}\"");
+                + ".*model_version=\"attn_mvp_\\d+_\\d+_\\d+_ml_latest_small_\\d{8}\"");
     }
 
     @Test
