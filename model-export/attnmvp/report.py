@@ -183,9 +183,10 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         "BCE over sum of entropies. ± is the sample standard deviation over seeds. Changes against "
         "interleaved are paired by seed; the 95% interval is a bootstrap over test users (the same users for "
         f"both models) and over seeds, {BOOTSTRAP_SAMPLES} samples, of the change averaged over seeds.",
-        f"- Machine: {results['machine']}; {results['jobs']} runs at a time; the protocol took "
-        f"{results['minutes']:.0f} min. The machine (2 cores) was shared with other builds and test suites "
-        "throughout, so every time below carries that contention; compare times within this report only.",
+        f"- Machine: {results['machine']}. Each run trains in its own process with one thread, several at a "
+        "time; finished runs are reused from `runs/`, so how long `compare` takes depends on what is there. "
+        "The machine (2 cores) was shared with other builds and test suites, heavily for most of the runs, so "
+        "every time below carries that contention; compare times within this report only.",
         "",
         "## Learning-rate search (validation, seed 0)",
         "",
