@@ -183,9 +183,10 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         "BCE over sum of entropies. ± is the sample standard deviation over seeds. Changes against "
         "interleaved are paired by seed; the 95% interval is a bootstrap over test users (the same users for "
         f"both models) and over seeds, {BOOTSTRAP_SAMPLES} samples, of the change averaged over seeds.",
-        f"- Machine: {results['machine']}; {results['jobs']} runs at a time; the protocol took "
-        f"{results['minutes']:.0f} min. The machine (2 cores) was shared with other builds and test suites "
-        "throughout, so every time below carries that contention; compare times within this report only.",
+        f"- Machine: {results['machine']}. Each run trains in its own process with one thread, several at a "
+        "time; finished runs are reused from `runs/`, so how long `compare` takes depends on what is there. "
+        "The machine (2 cores) was shared with other builds and test suites, heavily for most of the runs, so "
+        "every time below carries that contention; compare times within this report only.",
         "",
         "## Learning-rate search (validation, seed 0)",
         "",
@@ -366,10 +367,22 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
            "architecture in the time this shared machine allowed, so the intervals are wider than they would be."
            if len(runs["interleaved"]) < len(SEEDS) else ""),
         "",
-        "The `tag` rows depend heavily on one user; read the split table before drawing conclusions about tags.",
+        tag_sentence(runs),
         "",
     ]
     return lines
+
+
+def tag_sentence(runs: Runs) -> str:
+    """The tag NE for the user with most test tags and for everyone else, per architecture, in words."""
+    by_user = {a: [r["test"]["serving"]["tag_by_user"] for r in runs[a]] for a in ARCHITECTURES}
+    user = by_user["interleaved"][0]["top_user"]
+    top = ", ".join(f"{TITLES[a]} {statistics.mean(t['top_user_tag']['ne'] for t in by_user[a]):.3f}"
+                    for a in ARCHITECTURES)
+    others = ", ".join(f"{TITLES[a]} {statistics.mean(t['other_users_tag']['ne'] for t in by_user[a]):.3f}"
+                       for a in ARCHITECTURES)
+    return (f"**`tag` depends on one user.** Mean tag NE for user {user}: {top}; for all other users: {others}. "
+            "Differences in the tag column that appear for that user only are not evidence about tags in general.")
 
 
 def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], data: MovieLens, command: str) -> str:
