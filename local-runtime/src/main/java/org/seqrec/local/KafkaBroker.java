@@ -22,8 +22,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,6 +176,41 @@ public final class KafkaBroker implements AutoCloseable {
                     throw new IllegalStateException("Cannot create topic " + topic, e);
                 }
             });
+            awaitLeaders(admin, List.of(topics));
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader. A producer that writes to a partition the
+     * broker has created but not yet led gets NOT_LEADER_OR_FOLLOWER, and its idempotent retries can then
+     * fail with OUT_OF_ORDER_SEQUENCE_NUMBER until the batch expires: records lost before a test begins.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                if (descriptions.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Cannot describe topics " + topics, e.getCause());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot describe topics " + topics, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Partitions of " + topics + " have no leader after 30 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the leaders of " + topics, e);
+            }
         }
     }
 

@@ -72,6 +72,8 @@ class FeatureEmissionITCase {
                 Topics.send(producer, topics.interactions(), event.getUserId(), EVENTS.encode(event));
             }
         }
+        assertThat(Topics.readCommitted(topics.interactions())).as("the input, before the job reads it")
+                .hasSize(events.size());
         Map<String, String> settings = topics.settings();
         settings.putAll(Map.of("source.bounded", "true", "scoring.enabled", "false", "checkpoint.interval", "1s",
                 "features.emit", emission, "features.coalesce-interval", "1 h"));
