@@ -22,7 +22,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -181,9 +183,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition of the topics has a leader. A producer that writes to a partition the
-     * broker has created but not yet led gets NOT_LEADER_OR_FOLLOWER, and its idempotent retries can then
-     * fail with OUT_OF_ORDER_SEQUENCE_NUMBER until the batch expires: records lost before a test begins.
+     * Waits until every partition of the topics has a leader that serves requests. A producer that writes to
+     * a partition the broker has created but does not lead yet gets NOT_LEADER_OR_FOLLOWER, and its
+     * idempotent retries can then fail with OUT_OF_ORDER_SEQUENCE_NUMBER until the batch expires: records
+     * lost before a test begins.
      */
     private static void awaitLeaders(Admin admin, List<String> topics) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -193,6 +196,12 @@ public final class KafkaBroker implements AutoCloseable {
                         .get(30, TimeUnit.SECONDS);
                 if (descriptions.values().stream().flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    // The metadata names a leader before the broker acts as one; only a leader answers
+                    // ListOffsets, and the admin client retries until it does.
+                    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                    descriptions.forEach((topic, d) -> d.partitions().forEach(
+                            p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
