@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SystemLimitException;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -55,6 +54,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     private final List<String> writerSchemas;
     private transient BinaryMessageEncoder<T> encoder;
     private transient Map<Long, SpecificDatumReader<T>> readersByFingerprint;
+    // Per thread, because a codec may be shared; each keeps its buffers from one message to the next.
+    private transient ThreadLocal<StrictUtf8Decoder> bodies;
 
     private AvroCodec(Class<T> type, List<Schema> writerSchemas) {
         this.type = type;
@@ -124,8 +125,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
                     String.format("Schema fingerprint %016x is not a known version of %s", fingerprint, expected));
         }
         try {
-            StrictUtf8Decoder body = new StrictUtf8Decoder(
-                    DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null));
+            StrictUtf8Decoder body = bodies.get().reset(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
             T value = reader.read(null, body);
             if (!body.isEnd()) {
                 throw new DecodeException(ErrorKind.CORRUPT_PAYLOAD,
@@ -178,5 +178,6 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         }
         encoder = new BinaryMessageEncoder<>(model, current);
         readersByFingerprint = Map.copyOf(readers);
+        bodies = ThreadLocal.withInitial(StrictUtf8Decoder::new);
     }
 }

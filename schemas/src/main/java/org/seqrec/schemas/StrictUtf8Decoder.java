@@ -8,10 +8,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.util.Utf8;
 
 /**
- * A binary decoder that refuses strings which are not valid UTF-8. Avro's own decoder turns malformed
+ * A binary decoder that refuses strings which are not valid UTF-8 (one per thread: it keeps its buffers). Avro's own decoder turns malformed
  * bytes into U+FFFD, so two different ids on the wire could become one id in the job; here they
  * fail instead, and the record is dead-lettered. Every other read is the plain binary decoder's.
  */
@@ -24,13 +25,15 @@ final class StrictUtf8Decoder extends Decoder {
         }
     }
 
-    private final BinaryDecoder in;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private BinaryDecoder in;
 
-    StrictUtf8Decoder(BinaryDecoder in) {
-        this.in = in;
+    /** Reads {@code length} bytes of {@code bytes} from {@code offset}; the decoder is reused, not reallocated. */
+    StrictUtf8Decoder reset(byte[] bytes, int offset, int length) {
+        in = DecoderFactory.get().binaryDecoder(bytes, offset, length, in);
+        return this;
     }
 
     /** True once every byte of the input has been read. */
