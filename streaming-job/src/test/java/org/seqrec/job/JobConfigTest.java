@@ -8,10 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seqrec.testing.ReadmeOptions;
 
 class JobConfigTest {
 
@@ -141,13 +140,6 @@ class JobConfigTest {
 
     @Test
     void everyOptionIsDocumentedInTheReadmeWithItsDefault() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        for (ConfigOption<?> option : JobConfig.OPTIONS) {
-            Object value = option.defaultValue();
-            String shown = value == null ? "none"
-                    : "`" + (value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : value) + "`";
-            String row = "| `" + option.key() + "` | " + shown + " |";
-            assertThat(readme).as("README row for %s with its default", option.key()).contains(row);
-        }
+        ReadmeOptions.assertDocumented(JobConfig.OPTIONS);
     }
 }

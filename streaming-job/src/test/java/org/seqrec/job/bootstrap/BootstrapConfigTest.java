@@ -3,14 +3,10 @@ package org.seqrec.job.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 import org.seqrec.job.JobConfig;
+import org.seqrec.testing.ReadmeOptions;
 
 class BootstrapConfigTest {
 
@@ -43,12 +39,6 @@ class BootstrapConfigTest {
 
     @Test
     void everyOptionIsDocumentedInTheReadmeWithItsDefault() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        for (ConfigOption<?> option : BootstrapConfig.OPTIONS) {
-            Object value = option.defaultValue();
-            String shown = value == null ? "none"
-                    : "`" + (value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d) : value) + "`";
-            assertThat(readme).as("README row for %s", option.key()).contains("| `" + option.key() + "` | " + shown + " |");
-        }
+        ReadmeOptions.assertDocumented(BootstrapConfig.OPTIONS);
     }
 }
