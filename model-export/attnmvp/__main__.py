@@ -125,20 +125,22 @@ def cmd_compare(args: argparse.Namespace) -> None:
 def cmd_release(args: argparse.Namespace) -> None:
     """Export the seed-0 run of each architecture at its chosen learning rate, with its test figures."""
     results = json.loads(args.results.read_text())
+    # Every run of the protocol shares the split, so the data is read once.
+    data = load_data(args, Config.from_dict(results["base_config"]))
     checkpoints = {}
     for record in results["seeds_runs"]:
         if record["config"]["seed"] != 0:
             continue
         model, ckpt = load_checkpoint(Path(record["checkpoint"]))
         torch.set_num_threads(model.cfg.threads)
-        data = load_data(args, model.cfg)
         paths = export(Path(record["checkpoint"]), args.out, data, args.parity_cases,
                        metrics=record["test"]["serving"]["metrics"])
         for kind, out in paths.items():
             log(f"wrote {kind}: {out}")
         checkpoints[model.cfg.architecture] = ckpt
     card = args.out / "MODEL_CARD.md"
-    card.write_text(model_card(checkpoints, results, data, command_line()))
+    card.write_text(model_card(checkpoints, results, data, command_line(),
+                               event_stream_digest(event_stream(args.data)), args.parity_cases))
     log(f"wrote {card}")
 
 

@@ -4,6 +4,7 @@ Everything here is computed from the results `protocol.run_protocol` saves; noth
 """
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 from pathlib import Path
@@ -14,10 +15,9 @@ import numpy as np
 from .config import ARCHITECTURES, Config
 from .data import MovieLens
 from .export import model_version, split_description
-from .protocol import SEEDS
+from .protocol import PROPOSALS
 
 TITLES = {"interleaved": "Interleaved (HSTU-style)", "attn_lfa": "AttnLFA", "attn_mvp": "AttnMVP"}
-PROPOSALS = ("attn_lfa", "attn_mvp")
 BOOTSTRAP_SAMPLES = 2000
 FIGURE_NAME = "model-quality-curves.png"
 
@@ -34,7 +34,8 @@ def machine(threads: int) -> str:
     except OSError:
         pass
     import torch
-    return f"{cpu}, {platform.python_implementation()} {platform.python_version()}, torch {torch.__version__}, {threads} thread(s) per run"
+    return (f"{cpu}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+            f"torch {torch.__version__}, {threads} thread(s) per run")
 
 
 def by_arch(records: list[dict[str, Any]]) -> Runs:
@@ -177,7 +178,7 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         "- Test: the test period was read once, after all choices, by the models of those seeds. Each test "
         f"event is predicted from exactly its previous min(t, {base.max_history}) events and its own item, "
         "as the streaming job builds its inputs (**serving**); **windowed** figures (each event seen with "
-        f"{base.max_history // 2 + 1} to {base.max_history} earlier events, as in training) are shown beside.",
+        f"min(t, {base.max_history // 2 + 1}) to {base.max_history} earlier events, as in training) are shown beside.",
         "- Metrics: BCE in nats per event and action; NE = BCE / entropy of the test base rate (1.0 = no "
         "better than always predicting the base rate; lower is better); AUC per action; overall NE = sum of "
         "BCE over sum of entropies. ± is the sample standard deviation over seeds. Changes against "
@@ -185,7 +186,7 @@ def comparison_markdown(results: dict[str, Any], data: MovieLens, img_dir: Path)
         f"both models) and over seeds, {BOOTSTRAP_SAMPLES} samples, of the change averaged over seeds.",
         f"- Machine: {results['machine']}. Each run trains in its own process with one thread, several at a "
         "time; finished runs are reused from `runs/`, so how long `compare` takes depends on what is there. "
-        "The machine (2 cores) was shared with other builds and test suites, heavily for most of the runs, so "
+        "The machine was shared with other builds and test suites, heavily for most of the runs, so "
         "every time below carries that contention; compare times within this report only.",
         "",
         "## Learning-rate search (validation, seed 0)",
@@ -322,7 +323,7 @@ def cost_section(runs: Runs, figure: Path) -> list[str]:
     return lines
 
 
-def verdict(changes: list[float], interval: tuple[float, float]) -> str:
+def verdict(interval: tuple[float, float]) -> str:
     """'lower' / 'higher' when the user-level interval excludes zero, else 'not resolved'."""
     low, high = interval
     if high < 0:
@@ -336,7 +337,7 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
             results: dict[str, Any]) -> list[str]:
     """What the figures above show and what they do not, worded from them."""
     changes = {a: paired_changes(runs, a, test_ne) for a in PROPOSALS}
-    verdicts = {a: verdict(changes[a], intervals[a]) for a in PROPOSALS}
+    verdicts = {a: verdict(intervals[a]) for a in PROPOSALS}
     said = []
     for arch in PROPOSALS:
         mean = statistics.mean(changes[arch])
@@ -361,11 +362,11 @@ def reading(runs: Runs, intervals: dict[str, tuple[float, float]], base: Config,
         f"{len(results['learning_rates'])} learning rates on one seed, with batch size, depth, width, dropout "
         "and the number of history events fixed; the ablation uses the rate chosen with the LayerNorm, which "
         "may not be the best rate without it, and it has at most as many seeds as the comparison. (3) Idle-machine speed: the times were taken under contention "
-        "from other work on two cores; only their ratios are meaningful, and even those loosely. (4) Serving "
+        "from other work on the same cores; only their ratios are meaningful, and even those loosely. (4) Serving "
         "latency: the streaming job's ONNX Runtime figures are in docs/benchmarks.md."
-        + (f" (5) The protocol's {len(SEEDS)} seeds: only {len(runs['interleaved'])} finished for every "
+        + (f" (5) The protocol's {len(results['seeds'])} seeds: only {len(runs['interleaved'])} finished for every "
            "architecture in the time this shared machine allowed, so the intervals are wider than they would be."
-           if len(runs["interleaved"]) < len(SEEDS) else ""),
+           if len(runs["interleaved"]) < len(results["seeds"]) else ""),
         "",
         tag_sentence(runs),
         "",
@@ -385,7 +386,8 @@ def tag_sentence(runs: Runs) -> str:
             "Differences in the tag column that appear for that user only are not evidence about tags in general.")
 
 
-def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], data: MovieLens, command: str) -> str:
+def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], data: MovieLens, command: str,
+               stream: dict[str, Any], parity_cases: int) -> str:
     """MODEL_CARD.md for the shipped ONNX models; checkpoints: architecture -> checkpoint dict."""
     cfg = Config.from_dict(checkpoints["attn_mvp"]["config"])
     actions = cfg.action_names
@@ -422,7 +424,8 @@ def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], 
         "",
         "## Data",
         "",
-        f"- {data.training_data}: 100,836 ratings and 3,683 tag applications by 610 users, each one event, "
+        f"- {data.training_data}: {stream['events'] - stream['actions']['tag']:,} ratings and "
+        f"{stream['actions']['tag']:,} tag applications by {stream['users']} users, each one event, "
         "in the order the streaming job's replay sends them (`event-stream.json` holds the digest both sides "
         "are tested against).",
         "- Actions: rating <= 2.0 `dislike`, 2.5-3.5 `neutral`, >= 4.0 `like`; a tag application is `tag`.",
@@ -464,7 +467,7 @@ def model_card(checkpoints: dict[str, dict[str, Any]], results: dict[str, Any], 
         f"- {verdict_text}. AttnMVP stays the job's default because it is the model the product is built around "
         "and far cheaper to train and serve than the interleaved baseline. The files are interchangeable, so "
         "the job can switch or A/B them by configuration.",
-        "- Each `<architecture>.parity.json` holds 240 real requests (short, full-length and out-of-vocabulary "
+        f"- Each `<architecture>.parity.json` holds {parity_cases} real requests (short, full-length and out-of-vocabulary "
         "cases) with the PyTorch outputs; a scorer that feeds the file correctly matches them within 1e-4.",
         "- A demonstration ranker for the streaming job, trained on a small public data set; not a production "
         "model. Ranking score = sum over `ranking_weights` of weight x probability (`like` by default).",

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from . import build_model
 from .config import Config
-from .data import (UNKNOWN_ITEM, Batch, MovieLens, Window, collate, length_groups, serving_windows, test_windows,
+from .data import (UNKNOWN_ITEM, Batch, MovieLens, Window, batches, collate, length_groups, serving_windows, test_windows,
                    train_windows, valid_windows)
 from .ranker import Ranker
 
@@ -93,7 +93,7 @@ def train(cfg: Config, data: MovieLens, log: Log = print) -> TrainResult:
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         start = time.perf_counter()
-        for batch in (collate([windows[i] for i in g]) for g in length_groups(windows, cfg.batch_size, rng)):
+        for batch in batches(windows, cfg.batch_size, rng):
             if step == total:
                 break
             for group in opt.param_groups:
