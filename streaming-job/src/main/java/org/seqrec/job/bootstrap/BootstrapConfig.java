@@ -106,16 +106,8 @@ public final class BootstrapConfig {
         return until == null ? null : Instant.parse(until);
     }
 
+    /** Types are already checked by {@link #COMMAND_LINE}; these are the rules between values. */
     private void validate(List<String> problems) {
-        for (ConfigOption<?> option : OPTIONS) {
-            try {
-                get(option);
-            } catch (RuntimeException e) {
-                problems.add(option.key() + ": cannot read '" + values.toMap().get(option.key()) + "' ("
-                        + e.getMessage() + "); " + option.description());
-                return;
-            }
-        }
         if (get(INPUT) == null || inputs().isEmpty()) {
             problems.add(INPUT.key() + " is required: " + INPUT.description());
         }

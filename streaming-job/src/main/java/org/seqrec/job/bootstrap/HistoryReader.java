@@ -124,7 +124,7 @@ public final class HistoryReader extends ProcessFunction<HistoryFile, Historical
                 return;
             }
             position++;
-            accept(event, event.toString(), file, position, in, ctx, out);
+            accept(event, null, file, position, in, ctx, out);
         }
     }
 
@@ -165,7 +165,8 @@ public final class HistoryReader extends ProcessFunction<HistoryFile, Historical
         try {
             interaction = validator.validate(event);
         } catch (ValidationException e) {
-            reject(ctx, file, position, e.kind(), e.getMessage(), text);
+            // An Avro record is written out as text only when it is rejected.
+            reject(ctx, file, position, e.kind(), e.getMessage(), text != null ? text : event.toString());
             return;
         }
         if (interaction.eventTime >= cutMillis) {
