@@ -39,19 +39,18 @@ public final class FlinkDefaults {
      */
     public static Configuration under(ReadableConfig cluster, JobConfig config) {
         FlinkDefaults defaults = new FlinkDefaults(cluster);
-        defaults.unlessSet(StateBackendOptions.STATE_BACKEND, "rocksdb", null, config);
-        defaults.unlessSet(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true, null, config);
-        defaults.unlessSet(RocksDBNativeMetricOptions.MONITOR_TOTAL_SST_FILES_SIZE, true, null, config);
-        defaults.unlessSet(RocksDBNativeMetricOptions.ESTIMATE_NUM_KEYS, true, null, config);
-        defaults.unlessSet(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true, null, config);
+        defaults.unlessSet(StateBackendOptions.STATE_BACKEND, "rocksdb", null);
+        defaults.unlessSet(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true, null);
+        defaults.unlessSet(RocksDBNativeMetricOptions.MONITOR_TOTAL_SST_FILES_SIZE, true, null);
+        defaults.unlessSet(RocksDBNativeMetricOptions.ESTIMATE_NUM_KEYS, true, null);
+        defaults.unlessSet(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true, null);
         defaults.unlessSet(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobConfig.CHECKPOINT_DIR),
-                JobConfig.CHECKPOINT_DIR, config);
+                JobConfig.CHECKPOINT_DIR);
         defaults.unlessSet(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobConfig.CHECKPOINT_INTERVAL),
-                JobConfig.CHECKPOINT_INTERVAL, config);
-        defaults.unlessSet(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE,
-                null, config);
+                JobConfig.CHECKPOINT_INTERVAL);
+        defaults.unlessSet(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE, null);
         defaults.unlessSet(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
-                config.get(JobConfig.CHECKPOINT_TOLERABLE_FAILURES), JobConfig.CHECKPOINT_TOLERABLE_FAILURES, config);
+                config.get(JobConfig.CHECKPOINT_TOLERABLE_FAILURES), JobConfig.CHECKPOINT_TOLERABLE_FAILURES);
         // Not a default: the job's types are all ones Flink serializes itself, and a type that would fall back
         // to Kryo must fail the job at submission instead of slowing it down.
         defaults.chosen.set(PipelineOptions.GENERIC_TYPES, false);
@@ -59,7 +58,7 @@ public final class FlinkDefaults {
         return defaults.chosen;
     }
 
-    private <T> void unlessSet(ConfigOption<T> option, T value, ConfigOption<T> jobOption, JobConfig config) {
+    private <T> void unlessSet(ConfigOption<T> option, T value, ConfigOption<T> jobOption) {
         Optional<T> clusters = cluster.getOptional(option);
         if (clusters.isEmpty()) {
             chosen.set(option, value);

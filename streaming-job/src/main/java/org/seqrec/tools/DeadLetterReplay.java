@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.seqrec.avro.DeadLetter;
 import org.seqrec.avro.ErrorKind;
 import org.seqrec.cli.CommandLine;
+import org.seqrec.job.JobConfig;
 import org.seqrec.schemas.AvroCodec;
 import org.seqrec.schemas.DecodeException;
 
@@ -195,7 +196,8 @@ public final class DeadLetterReplay {
 
     static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap").stringType()
             .defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
-    static final ConfigOption<String> TOPIC = ConfigOptions.key("topic").stringType().defaultValue("dead-letters")
+    static final ConfigOption<String> TOPIC = ConfigOptions.key("topic").stringType()
+            .defaultValue(JobConfig.DEAD_LETTER_TOPIC.defaultValue())
             .withDescription("The dead-letter topic to read.");
     static final ConfigOption<String> KINDS = ConfigOptions.key("kind").stringType().noDefaultValue()
             .withDescription("Comma-separated ErrorKinds to re-publish; all kinds if absent.");
