@@ -214,12 +214,7 @@ public final class KafkaBroker implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Partitions of " + topics + " have no leader after 30 s");
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for the leaders of " + topics, e);
-            }
+            sleep(50);
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.seqrec.avro.Action;
 import org.seqrec.avro.InteractionEvent;
-import org.seqrec.schemas.MovieLensCsv;
 import org.seqrec.schemas.DecodeException;
 import org.seqrec.schemas.MovieLensCsv;
 
